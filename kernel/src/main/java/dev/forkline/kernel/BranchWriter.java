@@ -1,0 +1,229 @@
+package dev.forkline.kernel;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
+
+/**
+ * Appends events to one branch. Obtained from {@link Store#startSession}, {@link Store#fork} or
+ * {@link Store#writer}.
+ * <p>
+ * Every append copies the payload once into the store's append ring and returns the event's step; the
+ * journal thread writes it to disk later, so the calling thread never waits for the disk (unless the ring
+ * is full, or it asks to {@link #commit()}).
+ * <p>
+ * Threading: any number of threads may append to the same branch; each append takes the next step
+ * atomically, and steps reach the journal in step order.
+ */
+public final class BranchWriter
+{
+    private final Store store;
+    private final BranchState state;
+    private final JournalWriter journal;
+    private final EventHeader header = new EventHeader();
+    private final UnsafeBuffer wrapped = new UnsafeBuffer(0, 0);
+
+    BranchWriter(final Store store, final BranchState state, final JournalWriter journal)
+    {
+        this.store = store;
+        this.state = state;
+        this.journal = journal;
+    }
+
+    /**
+     * @return the branch this writer appends to.
+     */
+    public String branch()
+    {
+        return state.name;
+    }
+
+    /**
+     * @return the session of the branch.
+     */
+    public String session()
+    {
+        return state.session;
+    }
+
+    /**
+     * @return the step the next append takes.
+     */
+    public long nextStep()
+    {
+        synchronized (state)
+        {
+            return state.nextStep;
+        }
+    }
+
+    /**
+     * Appends an event with a JSON (or any UTF-8 text) payload, timestamped now.
+     *
+     * @return the event's step.
+     * @throws IllegalArgumentException when the kind is one the store writes itself, or the payload is over
+     *                                  {@link Store#MAX_PAYLOAD_LENGTH}.
+     * @throws ForklineException        {@code STORE_CLOSED} after the store was closed.
+     */
+    public long append(final EventKind kind, final CharSequence json)
+    {
+        return append(kind, 0, store.nowNanos(), json);
+    }
+
+    /**
+     * Appends an event with an opaque payload, timestamped now.
+     *
+     * @return the event's step.
+     */
+    public long append(final EventKind kind, final byte[] payload)
+    {
+        synchronized (state)
+        {
+            wrapped.wrap(payload);
+            return append(kind, 0, store.nowNanos(), wrapped, 0, payload.length);
+        }
+    }
+
+    /**
+     * Appends an event with a JSON payload, with flags and a given timestamp (an importer keeps the
+     * time the event happened).
+     *
+     * @param flags          see {@link EventFlags}; {@link EventFlags#COMMIT} makes the append a commit point.
+     * @param timestampNanos nanoseconds since the epoch.
+     * @return the event's step.
+     */
+    public long append(final EventKind kind, final int flags, final long timestampNanos, final CharSequence json)
+    {
+        checkKind(kind);
+        final int payloadLength = Utf8.encodedLength(json);
+        checkLength(payloadLength);
+        final long step;
+        synchronized (state)
+        {
+            step = state.nextStep;
+            final int index = claim(kind, flags, timestampNanos, step, -1, null, payloadLength);
+            Utf8.encode(json, journal.buffer(), index + HEADER_LENGTH);
+            journal.publish(index);
+            state.nextStep = step + 1;
+        }
+        if ((flags & EventFlags.COMMIT) != 0)
+        {
+            journal.commit();
+        }
+        return step;
+    }
+
+    /**
+     * Appends an event whose payload is {@code length} bytes of {@code buffer} from {@code offset}.
+     *
+     * @return the event's step.
+     */
+    public long append(
+        final EventKind kind, final int flags, final long timestampNanos, final DirectBuffer buffer, final int offset, final int length)
+    {
+        checkKind(kind);
+        checkLength(length);
+        final long step;
+        synchronized (state)
+        {
+            step = state.nextStep;
+            final int index = claim(kind, flags, timestampNanos, step, -1, null, length);
+            journal.buffer().putBytes(index + HEADER_LENGTH, buffer, offset, length);
+            journal.publish(index);
+            state.nextStep = step + 1;
+        }
+        if ((flags & EventFlags.COMMIT) != 0)
+        {
+            journal.commit();
+        }
+        return step;
+    }
+
+    /**
+     * Appends {@code session.end} with the given status.
+     *
+     * @return the event's step.
+     */
+    public long end(final String status)
+    {
+        return appendInternal(EventKind.SESSION_END, "{\"status\":" + Json.quote(status) + "}", store.nowNanos());
+    }
+
+    /**
+     * Returns when everything appended before it, by any thread, is in the journal, and, with
+     * {@link Durability#SYNC}, on disk. Commits that arrive together share one msync.
+     */
+    public void commit()
+    {
+        store.commit();
+    }
+
+    /**
+     * Appends an event of a kind the store writes itself (session.start, fork, session.end).
+     */
+    long appendInternal(final EventKind kind, final CharSequence json, final long timestampNanos)
+    {
+        final int payloadLength = Utf8.encodedLength(json);
+        checkLength(payloadLength);
+        synchronized (state)
+        {
+            final long step = kind == EventKind.FORK ? state.forkStep : state.nextStep;
+            final byte[] key = kind == EventKind.SESSION_START || kind == EventKind.FORK ? store.keyBytes(state.name) : null;
+            final int parentId = kind == EventKind.FORK ? state.parent.id : -1;
+            final int index = claim(kind, 0, timestampNanos, step, parentId, key, payloadLength);
+            Utf8.encode(json, journal.buffer(), index + HEADER_LENGTH + (key == null ? 0 : key.length));
+            journal.publish(index);
+            if (kind != EventKind.FORK)
+            {
+                state.nextStep = step + 1;
+            }
+            return step;
+        }
+    }
+
+    private int claim(
+        final EventKind kind,
+        final int flags,
+        final long timestampNanos,
+        final long step,
+        final int parentId,
+        final byte[] key,
+        final int payloadLength)
+    {
+        store.checkWritable();
+        final int keyLength = key == null ? 0 : key.length;
+        final int length = EventHeaderDescriptor.eventLength(keyLength, payloadLength);
+        final int index = journal.claim(JournalWriter.MSG_EVENT, length);
+        final MutableDirectBuffer buffer = journal.buffer();
+        header.wrap(buffer, index).encode(kind, flags, state.id, step, timestampNanos, parentId, keyLength, payloadLength);
+        if (key != null)
+        {
+            buffer.putBytes(index + HEADER_LENGTH, key);
+        }
+        return index;
+    }
+
+    private static void checkKind(final EventKind kind)
+    {
+        if (kind == null)
+        {
+            throw new IllegalArgumentException("kind must not be null");
+        }
+        if (kind == EventKind.SESSION_START || kind == EventKind.FORK)
+        {
+            throw new IllegalArgumentException(
+                kind.wireName() + " events are written by Store.startSession and Store.fork, not appended");
+        }
+    }
+
+    private static void checkLength(final int payloadLength)
+    {
+        if (payloadLength > Store.MAX_PAYLOAD_LENGTH)
+        {
+            throw new IllegalArgumentException(
+                "payload of " + payloadLength + " bytes is over the limit of " + Store.MAX_PAYLOAD_LENGTH + " bytes");
+        }
+    }
+}

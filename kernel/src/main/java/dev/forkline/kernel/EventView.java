@@ -1,0 +1,155 @@
+package dev.forkline.kernel;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+
+import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
+
+/**
+ * A zero-copy view of one stored event, valid until the {@link EventCursor} that produced it moves on
+ * or closes. Call {@link #toEvent()} to keep a copy.
+ */
+public final class EventView
+{
+    private final BranchTable branches;
+    private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private final EventHeader header = new EventHeader();
+    private long location;
+
+    EventView(final BranchTable branches)
+    {
+        this.branches = branches;
+    }
+
+    /**
+     * @return null when the record is a sound event, else what is wrong with it.
+     */
+    String wrap(final long address, final int length, final long location)
+    {
+        this.location = location;
+        record.wrap(address, length);
+        header.wrap(record, 0);
+        final String problem = header.validate(length);
+        if (problem == null)
+        {
+            payload.wrap(address + HEADER_LENGTH + header.keyLength(), header.payloadLength());
+        }
+        return problem;
+    }
+
+    /**
+     * @return what the event records.
+     */
+    public EventKind kind()
+    {
+        return EventKind.fromCode(header.kindCode());
+    }
+
+    /**
+     * @return the event's step in its branch; a {@code fork} event carries its fork step.
+     */
+    public long step()
+    {
+        return header.step();
+    }
+
+    /**
+     * @return when the event was appended (or, for an imported event, recorded), in nanoseconds since the epoch.
+     */
+    public long timestampNanos()
+    {
+        return header.timestampNanos();
+    }
+
+    /**
+     * @return the event's flags, see {@link EventFlags}.
+     */
+    public int flags()
+    {
+        return header.flags();
+    }
+
+    /**
+     * @return the branch that wrote this event; for the shared prefix of a fork, an ancestor of the branch
+     * being read.
+     */
+    public String branch()
+    {
+        final BranchState branch = branches.byId(header.branchId());
+        return branch == null ? null : branch.name;
+    }
+
+    /**
+     * @return the session the event belongs to.
+     */
+    public String session()
+    {
+        final BranchState branch = branches.byId(header.branchId());
+        return branch == null ? null : branch.session;
+    }
+
+    /**
+     * @return the payload, in place; valid as long as this view.
+     */
+    public DirectBuffer payload()
+    {
+        return payload;
+    }
+
+    /**
+     * @return the payload length in bytes.
+     */
+    public int payloadLength()
+    {
+        return header.payloadLength();
+    }
+
+    /**
+     * @return the payload decoded as UTF-8 (a JSON text for every kind Forkline writes itself).
+     */
+    public String payloadAsString()
+    {
+        return payload.getStringWithoutLengthUtf8(0, payload.capacity());
+    }
+
+    /**
+     * @return a copy of the payload.
+     */
+    public byte[] payloadBytes()
+    {
+        final byte[] bytes = new byte[payload.capacity()];
+        payload.getBytes(0, bytes);
+        return bytes;
+    }
+
+    /**
+     * @return an owned copy of the event.
+     */
+    public Event toEvent()
+    {
+        return new Event(session(), branch(), step(), kind(), timestampNanos(), flags(), payloadBytes());
+    }
+
+    /**
+     * @return the event's journal index (roll cycle and sequence), as {@code forkline verify} reports it.
+     */
+    public long journalIndex()
+    {
+        return location;
+    }
+
+    int branchId()
+    {
+        return header.branchId();
+    }
+
+    @Override
+    public String toString()
+    {
+        return branch() + "@" + step() + " " + kind().wireName() + " " +
+            new String(payloadBytes(), 0, Math.min(payloadLength(), 80), StandardCharsets.UTF_8);
+    }
+}

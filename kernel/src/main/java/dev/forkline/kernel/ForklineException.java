@@ -1,0 +1,65 @@
+package dev.forkline.kernel;
+
+/**
+ * The one exception type of the kernel for real failures: a store that cannot be opened, a corrupt
+ * event, an unknown branch. Caller mistakes (a malformed id, a payload over the limit) are
+ * {@link IllegalArgumentException}s raised at the API boundary.
+ */
+public final class ForklineException extends RuntimeException
+{
+    private static final long serialVersionUID = 1L;
+
+    /** Why the operation failed. */
+    public enum Reason
+    {
+        /** The JVM was started without the flags Chronicle Queue and Agrona need; the message lists them. */
+        MISSING_JVM_FLAGS,
+        /** Another process (or another {@link Store} in this one) is writing the store. */
+        STORE_LOCKED,
+        /** The store was closed; nothing more can be appended or read through it. */
+        STORE_CLOSED,
+        /** The store was opened read-only and cannot be written. */
+        READ_ONLY,
+        /** The directory holds no store (read-only open of a missing store). */
+        NO_STORE,
+        /** No session or branch of that name exists in the store. */
+        UNKNOWN_BRANCH,
+        /** The step is not (yet) in the branch. */
+        STEP_OUT_OF_RANGE,
+        /** An event failed its checksum or its header is not a Forkline header. */
+        CORRUPT_EVENT,
+        /** The file system failed under the store. */
+        IO_ERROR
+    }
+
+    private final Reason reason;
+
+    /**
+     * @param reason  why it failed.
+     * @param message one line that names what was wrong.
+     */
+    public ForklineException(final Reason reason, final String message)
+    {
+        super(message);
+        this.reason = reason;
+    }
+
+    /**
+     * @param reason  why it failed.
+     * @param message one line that names what was wrong.
+     * @param cause   the underlying failure.
+     */
+    public ForklineException(final Reason reason, final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    /**
+     * @return why the operation failed.
+     */
+    public Reason reason()
+    {
+        return reason;
+    }
+}

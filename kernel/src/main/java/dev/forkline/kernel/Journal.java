@@ -1,0 +1,71 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+import java.nio.file.Path;
+
+/**
+ * The append-only journal of a store: a Chronicle Queue in {@code <store>/journal}, one excerpt per event,
+ * each excerpt exactly the bytes laid out in {@link EventHeaderDescriptor}. An event's journal index (roll
+ * cycle and sequence) is its location in the store's index.
+ * <p>
+ * Threading: one appender, created and used only by the journal thread; tailers are confined to the thread
+ * that created them.
+ */
+final class Journal implements AutoCloseable
+{
+    static final String DIRECTORY = "journal";
+
+    static
+    {
+        Store.disableChronicleAnalytics();
+    }
+
+    private final SingleChronicleQueue queue;
+
+    private Journal(final SingleChronicleQueue queue)
+    {
+        this.queue = queue;
+    }
+
+    /**
+     * @param storeDir the store directory.
+     * @param readOnly true to read a store another process may be writing.
+     */
+    static Journal open(final Path storeDir, final boolean readOnly)
+    {
+        final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(storeDir.resolve(DIRECTORY))
+            .rollCycle(RollCycles.FAST_DAILY)
+            .readOnly(readOnly)
+            // The store lock admits one writing process, so a queue lock still held at open was left by a
+            // writer that died; do not wait the default ten seconds before taking it over.
+            .timeoutMS(500)
+            .build();
+        return new Journal(queue);
+    }
+
+    ExcerptAppender createAppender()
+    {
+        return queue.createAppender();
+    }
+
+    ExcerptTailer createTailer()
+    {
+        return queue.createTailer();
+    }
+
+    Path directory()
+    {
+        return queue.file().toPath();
+    }
+
+    @Override
+    public void close()
+    {
+        queue.close();
+    }
+}

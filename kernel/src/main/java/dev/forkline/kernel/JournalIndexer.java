@@ -1,0 +1,164 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
+
+/**
+ * Rebuilds the branch table and event locations from the journal: all of it when a store is opened
+ * without an index snapshot, the part after the snapshot otherwise, and, in a read-only store, whatever
+ * a writing process appended since the last look.
+ * <p>
+ * Threading: {@link #catchUp()} is synchronised; the tailer is re-bound to whichever thread calls it.
+ */
+final class JournalIndexer implements AutoCloseable
+{
+    private static final int MAX_REPORTED = 100;
+
+    private final BranchTable branches;
+    private final ExcerptTailer tailer;
+    private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+    private final EventHeader header = new EventHeader();
+    private final List<String> problems = new ArrayList<>();
+    private long events;
+    private long skipped;
+
+    JournalIndexer(final Journal journal, final BranchTable branches)
+    {
+        this.branches = branches;
+        this.tailer = journal.createTailer();
+    }
+
+    /**
+     * Positions the indexer after {@code location}, the last event an index snapshot covers.
+     */
+    synchronized boolean startAfter(final long location)
+    {
+        tailer.singleThreadedCheckReset();
+        if (!tailer.moveToIndex(location))
+        {
+            return false;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            return dc.isPresent() && dc.index() == location;
+        }
+    }
+
+    /**
+     * Indexes every event appended after the last one seen.
+     *
+     * @return the number of events indexed.
+     */
+    synchronized int catchUp()
+    {
+        tailer.singleThreadedCheckReset();
+        int count = 0;
+        while (true)
+        {
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    break;
+                }
+                final Bytes<?> bytes = dc.wire().bytes();
+                final int length = (int)bytes.readRemaining();
+                record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                header.wrap(record, 0);
+                final String problem = header.validate(length);
+                if (problem != null)
+                {
+                    skip(dc.index(), problem);
+                    continue;
+                }
+                if (index(dc.index()))
+                {
+                    count++;
+                }
+            }
+        }
+        events += count;
+        return count;
+    }
+
+    private boolean index(final long location)
+    {
+        final EventKind kind = EventKind.fromCode(header.kindCode());
+        final int branchId = header.branchId();
+        final long step = header.step();
+        if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
+        {
+            final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
+            final BranchState parent = kind == EventKind.FORK ? branches.byId(header.parentBranchId()) : null;
+            if (kind == EventKind.FORK && parent == null)
+            {
+                skip(location, "fork of branch id " + header.parentBranchId() + " which the journal does not hold");
+                return false;
+            }
+            if (branches.byId(branchId) == null && branches.restore(branchId, name, parent, step) == null)
+            {
+                skip(location, "branch '" + name + "' (id " + branchId + ") is created twice");
+                return false;
+            }
+        }
+        final BranchState branch = branches.byId(branchId);
+        if (branch == null || step < branch.forkStep)
+        {
+            skip(location, "event of branch id " + branchId + " step " + step + " has no branch to belong to");
+            return false;
+        }
+        branch.indexEvent(step, location, kind, header.timestampNanos());
+        if (kind != EventKind.FORK && step + 1 > branch.nextStep)
+        {
+            branch.nextStep = step + 1;
+        }
+        return true;
+    }
+
+    private void skip(final long location, final String problem)
+    {
+        skipped++;
+        if (problems.size() < MAX_REPORTED)
+        {
+            problems.add("journal index 0x" + Long.toHexString(location) + ": " + problem);
+        }
+    }
+
+    /**
+     * @return the number of events indexed so far.
+     */
+    synchronized long events()
+    {
+        return events;
+    }
+
+    /**
+     * @return the number of journal records that were not indexed because they are damaged.
+     */
+    synchronized long skipped()
+    {
+        return skipped;
+    }
+
+    /**
+     * @return what was wrong with the first records that were skipped.
+     */
+    synchronized List<String> problems()
+    {
+        return List.copyOf(problems);
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        tailer.singleThreadedCheckReset();
+        tailer.close();
+    }
+}

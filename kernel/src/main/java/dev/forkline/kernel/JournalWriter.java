@@ -1,0 +1,250 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The write path: agent threads copy each event once into a many-to-one ring; one journal thread drains
+ * the ring in batches into the Chronicle journal, checksums each event, and updates the index.
+ * <p>
+ * Design note: the agent thread never touches the journal, so a slow disk, a roll of the journal file or
+ * an msync stalls only the journal thread. An agent thread waits only when the ring is full (the journal
+ * has fallen a whole ring behind) or when it asks to {@link #commit()}.
+ * <p>
+ * Threading: {@link #claim}, {@link #publish} and {@link #commit()} may be called by any thread;
+ * {@link #run()} is the journal thread and the only user of the appender.
+ */
+final class JournalWriter implements Runnable, MessageHandler
+{
+    static final int MSG_EVENT = 1;
+    static final int MSG_COMMIT = 2;
+    private static final int BATCH_LIMIT = 512;
+
+    private final ManyToOneRingBuffer ring;
+    private final Journal journal;
+    private final BranchTable branches;
+    private final Durability durability;
+    private final EventHeader header = new EventHeader();
+    private final AtomicLong tickets = new AtomicLong();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+
+    private volatile long doneTicket;
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private long pendingTicket;
+    private ExcerptAppender appender;
+
+    JournalWriter(final Journal journal, final BranchTable branches, final Durability durability, final int ringCapacity)
+    {
+        this.journal = journal;
+        this.branches = branches;
+        this.durability = durability;
+        final int length = ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
+        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(length)));
+        this.thread = new Thread(this, "forkline-journal");
+        this.thread.setDaemon(true);
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    int maxRecordLength()
+    {
+        return ring.maxMsgLength();
+    }
+
+    MutableDirectBuffer buffer()
+    {
+        return ring.buffer();
+    }
+
+    /**
+     * Claims room in the ring for one record of {@code length} bytes, waiting while the ring is full.
+     *
+     * @return the index in {@link #buffer()} at which to write the record.
+     */
+    int claim(final int msgTypeId, final int length)
+    {
+        int index = ring.tryClaim(msgTypeId, length);
+        if (index < 0)
+        {
+            index = claimSlowly(msgTypeId, length);
+        }
+        return index;
+    }
+
+    private int claimSlowly(final int msgTypeId, final int length)
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+        int index;
+        while ((index = ring.tryClaim(msgTypeId, length)) < 0)
+        {
+            if (index != RingBuffer.INSUFFICIENT_CAPACITY)
+            {
+                throw new IllegalStateException("ring refused a record of " + length + " bytes: " + index);
+            }
+            checkHealthy();
+            idle.idle();
+        }
+        return index;
+    }
+
+    void publish(final int index)
+    {
+        ring.commit(index);
+    }
+
+    void abort(final int index)
+    {
+        ring.abort(index);
+    }
+
+    /**
+     * Waits until everything appended before the call, by any thread, is in the journal, and with
+     * {@link Durability#SYNC} forced to disk. Commits that arrive together share one msync.
+     */
+    void commit()
+    {
+        // A ticket taken after this thread's events are in the ring: any commit record with an equal or later
+        // ticket is behind them in the ring, so when the journal thread has handled it, they are written too.
+        final long ticket = tickets.incrementAndGet();
+        final int index = claim(MSG_COMMIT, Long.BYTES);
+        ring.buffer().putLong(index, ticket);
+        ring.commit(index);
+        final IdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 50_000);
+        while (doneTicket < ticket)
+        {
+            checkHealthy();
+            if (stopped.getCount() == 0 && doneTicket < ticket)
+            {
+                throw new ForklineException(ForklineException.Reason.STORE_CLOSED, "store closed during commit");
+            }
+            idle.idle();
+        }
+    }
+
+    void checkHealthy()
+    {
+        final Throwable failure = this.failure;
+        if (failure != null)
+        {
+            throw new ForklineException(
+                ForklineException.Reason.IO_ERROR, "journal write failed: " + failure.getMessage(), failure);
+        }
+    }
+
+    /**
+     * Asks the journal thread to write what is in the ring and stop, and waits for it.
+     */
+    void stop()
+    {
+        stopping = true;
+        LockSupport.unpark(thread);
+        try
+        {
+            if (!stopped.await(60, TimeUnit.SECONDS))
+            {
+                throw new ForklineException(ForklineException.Reason.IO_ERROR, "journal thread did not stop in 60 s");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        checkHealthy();
+    }
+
+    @Override
+    public void run()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
+        try
+        {
+            appender = journal.createAppender();
+            while (true)
+            {
+                final int read = ring.read(this, BATCH_LIMIT);
+                if (pendingTicket > doneTicket)
+                {
+                    if (durability == Durability.SYNC)
+                    {
+                        appender.sync();
+                    }
+                    doneTicket = pendingTicket;
+                }
+                if (read == 0)
+                {
+                    if (stopping && ring.size() == 0)
+                    {
+                        break;
+                    }
+                    idle.idle();
+                }
+                else
+                {
+                    idle.reset();
+                }
+            }
+            if (durability == Durability.SYNC)
+            {
+                appender.sync();
+            }
+        }
+        catch (final Throwable ex)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            if (appender != null)
+            {
+                appender.close();
+            }
+            stopped.countDown();
+        }
+    }
+
+    @Override
+    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (msgTypeId == MSG_EVENT)
+        {
+            writeEvent(buffer, index, length);
+        }
+        else if (msgTypeId == MSG_COMMIT)
+        {
+            pendingTicket = Math.max(pendingTicket, buffer.getLong(index));
+        }
+    }
+
+    private void writeEvent(final DirectBuffer buffer, final int index, final int length)
+    {
+        final EventHeader header = this.header.wrap(buffer, index);
+        header.checksum(header.computeChecksum(length));
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().unsafeWrite(buffer.addressOffset() + index, length);
+        }
+        final long location = appender.lastIndexAppended();
+        final BranchState branch = branches.byId(header.branchId());
+        branch.indexEvent(header.step(), location, EventKind.fromCode(header.kindCode()), header.timestampNanos());
+    }
+}

@@ -1,0 +1,512 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.OffsetEpochNanoClock;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Forkline store: one directory holding the journal of every recorded event and the index over it.
+ * <p>
+ * One process writes a store at a time ({@link #open}); any number of processes read it, also while it
+ * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes.
+ * <pre>{@code
+ * try (Store store = Store.open(Path.of("forkline-data"))) {
+ *     BranchWriter session = store.startSession("task-42", "{\"agent\":\"demo\"}");
+ *     session.append(EventKind.USER, "{\"content\":\"What is 6 x 7?\"}");
+ *     session.end("done");
+ * }
+ * }</pre>
+ * Threading: every method may be called from any thread. Cursors belong to the thread that opened them.
+ * The JVM must be started with the flags in {@code README.md}; without them {@code open} throws a
+ * {@link ForklineException} that lists the missing ones.
+ */
+public final class Store implements AutoCloseable
+{
+    /** Largest payload of one event, in bytes. */
+    public static final int MAX_PAYLOAD_LENGTH = 1024 * 1024;
+
+    static
+    {
+        disableChronicleAnalytics();
+    }
+
+    private final Path directory;
+    private final boolean readOnly;
+    private final StoreLock lock;
+    private final Journal journal;
+    private final BranchTable branches;
+    private final JournalIndexer indexer;
+    private final JournalWriter writer;
+    private final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
+    private volatile boolean closed;
+
+    private Store(
+        final Path directory,
+        final boolean readOnly,
+        final StoreLock lock,
+        final Journal journal,
+        final BranchTable branches,
+        final JournalIndexer indexer,
+        final JournalWriter writer)
+    {
+        this.directory = directory;
+        this.readOnly = readOnly;
+        this.lock = lock;
+        this.journal = journal;
+        this.branches = branches;
+        this.indexer = indexer;
+        this.writer = writer;
+    }
+
+    /**
+     * Chronicle Queue reports usage to an analytics service unless this property is set before its first
+     * class initialises. Forkline never lets it: every path into Chronicle passes through here first.
+     */
+    static void disableChronicleAnalytics()
+    {
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    /**
+     * Opens (creating if needed) a store for writing, with default options.
+     *
+     * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
+     *                           {@code IO_ERROR}.
+     */
+    public static Store open(final Path directory)
+    {
+        return open(directory, new StoreOptions());
+    }
+
+    /**
+     * Opens (creating if needed) a store for writing.
+     *
+     * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
+     *                           {@code IO_ERROR}.
+     */
+    public static Store open(final Path directory, final StoreOptions options)
+    {
+        JvmFlags.check();
+        try
+        {
+            Files.createDirectories(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new ForklineException(
+                ForklineException.Reason.IO_ERROR, "cannot create store directory " + directory + ": " + ex, ex);
+        }
+        final StoreLock lock = StoreLock.acquire(directory);
+        Journal journal = null;
+        try
+        {
+            journal = Journal.open(directory, false);
+            final BranchTable branches = new BranchTable();
+            try (JournalIndexer indexer = new JournalIndexer(journal, branches))
+            {
+                indexer.catchUp();
+            }
+            final JournalWriter writer = new JournalWriter(journal, branches, options.durability(), options.ringCapacity());
+            writer.start();
+            return new Store(directory, false, lock, journal, branches, null, writer);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (journal != null)
+            {
+                journal.close();
+            }
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Opens a store for reading; another process may be writing it.
+     *
+     * @throws ForklineException {@code NO_STORE} when the directory holds no store.
+     */
+    public static Store openReadOnly(final Path directory)
+    {
+        JvmFlags.check();
+        if (!Files.isDirectory(directory.resolve(Journal.DIRECTORY)))
+        {
+            throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
+        }
+        final Journal journal = Journal.open(directory, true);
+        try
+        {
+            final BranchTable branches = new BranchTable();
+            final JournalIndexer indexer = new JournalIndexer(journal, branches);
+            indexer.catchUp();
+            return new Store(directory, true, null, journal, branches, indexer, null);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Starts a session: creates its root branch and appends {@code session.start} at step 0.
+     *
+     * @param sessionId  the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @param startJson  the {@code session.start} payload ({@code {"agent","model","tools","tags"}}); null for {@code {}}.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed or the session exists already.
+     */
+    public BranchWriter startSession(final String sessionId, final CharSequence startJson)
+    {
+        return startSession(sessionId, startJson, nowNanos());
+    }
+
+    /**
+     * Starts a session with a given timestamp for its {@code session.start} event (for importers).
+     */
+    public BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos)
+    {
+        checkWritable();
+        final String id = sessionId == null ? SessionIds.newUlid() : SessionIds.validate(sessionId);
+        final BranchState state = branches.newRoot(id);
+        final BranchWriter branchWriter = new BranchWriter(this, state, writer);
+        branchWriter.appendInternal(EventKind.SESSION_START, startJson == null ? "{}" : startJson, timestampNanos);
+        return branchWriter;
+    }
+
+    /**
+     * @return a writer that appends to an existing branch (an outcome after the end, say).
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public BranchWriter writer(final String branch)
+    {
+        checkWritable();
+        return new BranchWriter(this, state(branch), writer);
+    }
+
+    /**
+     * @return the session ids, in the order they were started.
+     */
+    public List<String> sessions()
+    {
+        refreshIfReading();
+        final List<String> sessions = new ArrayList<>();
+        for (final BranchState root : branches.roots())
+        {
+            sessions.add(root.name);
+        }
+        return sessions;
+    }
+
+    /**
+     * @return the branches of a session, root first, in creation order.
+     * @throws ForklineException {@code UNKNOWN_BRANCH} when there is no such session.
+     */
+    public List<BranchInfo> branches(final String session)
+    {
+        refreshIfReading();
+        final BranchState root = state(session);
+        if (!root.isRoot())
+        {
+            throw unknown(session, "session");
+        }
+        final List<BranchInfo> infos = new ArrayList<>();
+        for (final BranchState branch : branches.ofSession(session))
+        {
+            infos.add(info(branch));
+        }
+        return infos;
+    }
+
+    /**
+     * @return what the store knows about a branch.
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public BranchInfo branch(final String name)
+    {
+        return info(state(name));
+    }
+
+    /**
+     * Reads a branch from its first step.
+     *
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public EventCursor read(final String branch)
+    {
+        return read(branch, 0);
+    }
+
+    /**
+     * Reads a branch from {@code fromStep} on.
+     *
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public EventCursor read(final String branch, final long fromStep)
+    {
+        if (fromStep < 0)
+        {
+            throw new IllegalArgumentException("step must not be negative: " + fromStep);
+        }
+        final BranchState state = state(branch);
+        return new EventCursor(this, state, tailer(), branches, fromStep, Long.MAX_VALUE);
+    }
+
+    /**
+     * @return a copy of the event at {@code step} of {@code branch} (an ancestor's, for a shared prefix).
+     * @throws ForklineException {@code UNKNOWN_BRANCH}, {@code STEP_OUT_OF_RANGE}, {@code CORRUPT_EVENT}.
+     */
+    public Event event(final String branch, final long step)
+    {
+        final BranchState state = state(branch);
+        if (step < 0)
+        {
+            throw new IllegalArgumentException("step must not be negative: " + step);
+        }
+        try (EventCursor cursor = new EventCursor(this, state, tailer(), branches, step, step + 1))
+        {
+            if (!cursor.next())
+            {
+                throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
+                    "step " + step + " is past the head of " + branch + " (" + state.length() + " steps)");
+            }
+            return cursor.event().toEvent();
+        }
+    }
+
+    /**
+     * Waits until everything appended before the call is in the journal (and on disk under
+     * {@link Durability#SYNC}).
+     */
+    public void commit()
+    {
+        checkWritable();
+        writer.commit();
+    }
+
+    /**
+     * In a read-only store, indexes what the writing process appended since the last look. Reads call it
+     * on their own; it is public for followers that poll.
+     *
+     * @return the number of new events.
+     */
+    public int refresh()
+    {
+        checkOpen();
+        return readOnly ? indexer.catchUp() : 0;
+    }
+
+    /**
+     * @return the store directory.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * @return true when opened with {@link #openReadOnly}.
+     */
+    public boolean isReadOnly()
+    {
+        return readOnly;
+    }
+
+    /**
+     * Writes everything appended before the call, stops the journal thread and releases the store.
+     * Appending afterwards throws {@link ForklineException} with reason {@code STORE_CLOSED}.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (writer != null)
+            {
+                // Every append checks 'closed' under its branch's monitor; passing each monitor once means
+                // every append that saw the store open has put its event in the ring before the stop.
+                for (final BranchState branch : branches.all())
+                {
+                    synchronized (branch)
+                    {
+                        branch.nextStep += 0;
+                    }
+                }
+                writer.stop();
+            }
+            if (indexer != null)
+            {
+                indexer.close();
+            }
+        }
+        finally
+        {
+            journal.close();
+            if (lock != null)
+            {
+                lock.close();
+            }
+        }
+    }
+
+    long nowNanos()
+    {
+        return clock.nanoTime();
+    }
+
+    byte[] keyBytes(final String name)
+    {
+        return name.getBytes(StandardCharsets.UTF_8);
+    }
+
+    void checkWritable()
+    {
+        if (readOnly)
+        {
+            throw new ForklineException(ForklineException.Reason.READ_ONLY, "store " + directory + " is open read-only");
+        }
+        checkOpen();
+        writer.checkHealthy();
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new ForklineException(ForklineException.Reason.STORE_CLOSED, "store " + directory + " is closed");
+        }
+    }
+
+    /**
+     * Called by a cursor that reached the indexed end of a branch.
+     *
+     * @return true when {@code step} of the branch is now readable.
+     */
+    boolean awaitStep(final BranchState branch, final long step)
+    {
+        checkOpen();
+        if (readOnly)
+        {
+            indexer.catchUp();
+            return step < branch.length();
+        }
+        final long assigned;
+        synchronized (branch)
+        {
+            assigned = branch.nextStep;
+        }
+        if (step >= assigned)
+        {
+            return false;
+        }
+        // appended but still in the ring: wait for the journal thread, which is never long
+        final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        while (step >= branch.length())
+        {
+            writer.checkHealthy();
+            checkOpen();
+            idle.idle();
+        }
+        return true;
+    }
+
+    BranchState state(final String name)
+    {
+        checkOpen();
+        if (name == null)
+        {
+            throw new IllegalArgumentException("branch name must not be null");
+        }
+        BranchState state = branches.byName(name);
+        if (state == null && readOnly)
+        {
+            indexer.catchUp();
+            state = branches.byName(name);
+        }
+        if (state == null)
+        {
+            throw unknown(name, name.indexOf('/') < 0 ? "session" : "branch");
+        }
+        return state;
+    }
+
+    private static ForklineException unknown(final String name, final String what)
+    {
+        return new ForklineException(ForklineException.Reason.UNKNOWN_BRANCH, "unknown " + what + " '" + name + "'");
+    }
+
+    private void refreshIfReading()
+    {
+        checkOpen();
+        if (readOnly)
+        {
+            indexer.catchUp();
+        }
+    }
+
+    private ExcerptTailer tailer()
+    {
+        return journal.createTailer();
+    }
+
+    private BranchInfo info(final BranchState branch)
+    {
+        return new BranchInfo(
+            branch.name,
+            branch.session,
+            branch.parent == null ? null : branch.parent.name,
+            branch.forkStep,
+            branch.length(),
+            branch.lastTimestampNanos(),
+            payloadAt(branch.outcomeLocation()));
+    }
+
+    /**
+     * @return the payload of the event at a journal index, or null for {@link BranchState#NO_LOCATION}.
+     */
+    String payloadAt(final long location)
+    {
+        if (location == BranchState.NO_LOCATION)
+        {
+            return null;
+        }
+        try (ExcerptTailer tailer = tailer())
+        {
+            if (!tailer.moveToIndex(location))
+            {
+                return null;
+            }
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (!dc.isPresent())
+                {
+                    return null;
+                }
+                final Bytes<?> bytes = dc.wire().bytes();
+                final EventView view = new EventView(branches);
+                final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
+                if (problem != null)
+                {
+                    throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
+                        "corrupt event at journal index 0x" + Long.toHexString(location) + ": " + problem);
+                }
+                return view.payloadAsString();
+            }
+        }
+    }
+}

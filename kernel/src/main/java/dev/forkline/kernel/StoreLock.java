@@ -1,0 +1,109 @@
+package dev.forkline.kernel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The single-writer lock of a store: an OS file lock on {@code forkline.lock}, which the operating system
+ * releases when the process dies, so a crashed writer never leaves the store locked. The file holds the
+ * writer's pid for the error message a second writer gets.
+ */
+final class StoreLock implements AutoCloseable
+{
+    static final String FILE_NAME = "forkline.lock";
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private StoreLock(final FileChannel channel, final FileLock lock)
+    {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static StoreLock acquire(final Path storeDir)
+    {
+        final Path file = storeDir.resolve(FILE_NAME);
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                lock = null;
+            }
+            if (lock == null)
+            {
+                channel.close();
+                throw new ForklineException(
+                    ForklineException.Reason.STORE_LOCKED,
+                    "store " + storeDir + " is being written by another writer (" + holder(file) + "); " +
+                    "open it read-only to read while it is written");
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap(
+                ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            return new StoreLock(channel, lock);
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel);
+            throw new ForklineException(
+                ForklineException.Reason.IO_ERROR, "cannot lock store " + storeDir + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static String holder(final Path file)
+    {
+        try
+        {
+            final String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            return text.isEmpty() ? "process unknown" : text;
+        }
+        catch (final IOException ex)
+        {
+            return "process unknown";
+        }
+    }
+
+    private static void closeQuietly(final FileChannel channel)
+    {
+        if (channel != null)
+        {
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignore)
+            {
+                // already failing; the first error is the one to report
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            lock.release();
+        }
+        catch (final IOException ignore)
+        {
+            // the channel close below releases it too
+        }
+        closeQuietly(channel);
+    }
+}
