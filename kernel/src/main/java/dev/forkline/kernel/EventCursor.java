@@ -50,11 +50,16 @@ public final class EventCursor implements AutoCloseable
     {
         release();
         final long step = nextStep;
-        if (step >= endStep || (step >= branch.length() && !store.awaitStep(branch, step)))
+        if (step >= endStep)
         {
             return false;
         }
-        final long location = branch.locate(step);
+        final BranchState owner = branch.owner(step);
+        if (step >= owner.length() && !store.awaitStep(owner, step))
+        {
+            return false;
+        }
+        final long location = owner.ownLocation(step);
         if (location == BranchState.NO_LOCATION)
         {
             throw corrupt(step, location, "event is missing from the journal (a damaged record was skipped)");

@@ -185,6 +185,50 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Forks {@code branch} at {@code step}: creates branch {@code <session>/<n>} whose steps {@code 0..step-1}
+     * are the parent's and whose own events start at {@code step}. Copies nothing; writes one {@code fork}
+     * event, so its cost does not grow with the prefix.
+     *
+     * @param step   from 0 (share nothing) to the parent's head (share everything).
+     * @param reason why, kept in the {@code fork} event; may be null.
+     * @return a writer for the new branch.
+     * @throws ForklineException {@code UNKNOWN_BRANCH}, or {@code STEP_OUT_OF_RANGE} past the parent's head.
+     */
+    public BranchWriter fork(final String branch, final long step, final String reason)
+    {
+        return fork(branch, step, reason, nowNanos());
+    }
+
+    /**
+     * Forks with a given timestamp for the {@code fork} event (for importers).
+     */
+    public BranchWriter fork(final String branch, final long step, final String reason, final long timestampNanos)
+    {
+        checkWritable();
+        final BranchState parent = state(branch);
+        if (step < 0)
+        {
+            throw new IllegalArgumentException("fork step must not be negative: " + step);
+        }
+        final long head;
+        synchronized (parent)
+        {
+            head = parent.nextStep;
+        }
+        if (step > head)
+        {
+            throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
+                "cannot fork " + branch + "@" + step + ": the branch has " + head + " steps (fork at 0.." + head + ")");
+        }
+        final BranchState child = branches.newFork(parent, step);
+        final BranchWriter branchWriter = new BranchWriter(this, child, writer);
+        branchWriter.appendInternal(EventKind.FORK,
+            "{\"parent\":" + Json.quote(parent.name) + ",\"at\":" + step + ",\"reason\":" + Json.quote(reason) + "}",
+            timestampNanos);
+        return branchWriter;
+    }
+
+    /**
      * @return a writer that appends to an existing branch (an outcome after the end, say).
      * @throws ForklineException {@code UNKNOWN_BRANCH}.
      */
@@ -209,10 +253,12 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * @return the branches of a session, root first, in creation order.
+     * The fork tree of a session: each branch with its parent, fork step, length and latest outcome.
+     *
+     * @return the branches of a session, root first, in creation order (a parent before its forks).
      * @throws ForklineException {@code UNKNOWN_BRANCH} when there is no such session.
      */
-    public List<BranchInfo> branches(final String session)
+    public List<BranchInfo> tree(final String session)
     {
         refreshIfReading();
         final BranchState root = state(session);
@@ -263,6 +309,15 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Reads every record of the journal in the order it was written, from the start.
+     */
+    public JournalCursor readJournal()
+    {
+        checkOpen();
+        return new JournalCursor(this, tailer(), branches);
+    }
+
+    /**
      * @return a copy of the event at {@code step} of {@code branch} (an ancestor's, for a shared prefix).
      * @throws ForklineException {@code UNKNOWN_BRANCH}, {@code STEP_OUT_OF_RANGE}, {@code CORRUPT_EVENT}.
      */
@@ -282,6 +337,35 @@ public final class Store implements AutoCloseable
             }
             return cursor.event().toEvent();
         }
+    }
+
+    /**
+     * @return a copy of the {@code fork} event that created {@code branch}, or null for a root branch.
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public Event forkEvent(final String branch)
+    {
+        final BranchState state = state(branch);
+        if (state.isRoot())
+        {
+            return null;
+        }
+        if (state.forkEventLocation() == BranchState.NO_LOCATION)
+        {
+            commit(); // created by this process and still in the ring
+        }
+        return eventAt(state.forkEventLocation());
+    }
+
+    /**
+     * Compares two branches step by step (kind and payload; timestamps are ignored).
+     *
+     * @param maxDifferences how many differing steps to return at most.
+     * @throws ForklineException {@code UNKNOWN_BRANCH}.
+     */
+    public BranchDiff diff(final String a, final String b, final int maxDifferences)
+    {
+        return BranchDiff.compute(this, state(a), state(b), maxDifferences);
     }
 
     /**
@@ -425,6 +509,25 @@ public final class Store implements AutoCloseable
         return true;
     }
 
+    /**
+     * In a writing store, waits until every event appended to the branch so far is indexed.
+     */
+    void settle(final BranchState branch)
+    {
+        if (!readOnly)
+        {
+            final long assigned;
+            synchronized (branch)
+            {
+                assigned = branch.nextStep;
+            }
+            if (assigned > branch.length())
+            {
+                awaitStep(branch, assigned - 1);
+            }
+        }
+    }
+
     BranchState state(final String name)
     {
         checkOpen();
@@ -466,6 +569,7 @@ public final class Store implements AutoCloseable
 
     private BranchInfo info(final BranchState branch)
     {
+        settle(branch);
         return new BranchInfo(
             branch.name,
             branch.session,
@@ -476,10 +580,16 @@ public final class Store implements AutoCloseable
             payloadAt(branch.outcomeLocation()));
     }
 
+    private String payloadAt(final long location)
+    {
+        final Event event = eventAt(location);
+        return event == null ? null : event.payloadAsString();
+    }
+
     /**
-     * @return the payload of the event at a journal index, or null for {@link BranchState#NO_LOCATION}.
+     * @return a copy of the event at a journal index, or null for {@link BranchState#NO_LOCATION}.
      */
-    String payloadAt(final long location)
+    Event eventAt(final long location)
     {
         if (location == BranchState.NO_LOCATION)
         {
@@ -505,7 +615,7 @@ public final class Store implements AutoCloseable
                     throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
                         "corrupt event at journal index 0x" + Long.toHexString(location) + ": " + problem);
                 }
-                return view.payloadAsString();
+                return view.toEvent();
             }
         }
     }

@@ -80,7 +80,7 @@ class StoreTest
             assertEquals(ForklineException.Reason.UNKNOWN_BRANCH, ex.reason());
             assertEquals("unknown session 'nope'", ex.getMessage());
             assertEquals(ForklineException.Reason.UNKNOWN_BRANCH,
-                assertThrows(ForklineException.class, () -> store.branches("nope")).reason());
+                assertThrows(ForklineException.class, () -> store.tree("nope")).reason());
         }
     }
 
@@ -202,5 +202,29 @@ class StoreTest
             }
         }
         return lines;
+    }
+
+    @Test
+    void theJournalCursorReadsEveryRecordInWriteOrder()
+    {
+        try (Store store = Store.open(dir))
+        {
+            final BranchWriter a = store.startSession("a", null);
+            final BranchWriter b = store.startSession("b", null);
+            a.append(EventKind.USER, "{}");
+            store.fork("a", 1, "x");
+            b.end("ok");
+            store.commit();
+            final List<String> seen = new ArrayList<>();
+            try (JournalCursor cursor = store.readJournal())
+            {
+                while (cursor.next())
+                {
+                    assertNull(cursor.problem());
+                    seen.add(cursor.event().branch() + "@" + cursor.event().step() + " " + cursor.event().kind().wireName());
+                }
+            }
+            assertEquals(List.of("a@0 session.start", "b@0 session.start", "a@1 user", "a/1@1 fork", "b@1 session.end"), seen);
+        }
     }
 }

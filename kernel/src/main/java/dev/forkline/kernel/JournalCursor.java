@@ -1,0 +1,111 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads every record of the journal in the order it was written, across all sessions and branches: for
+ * following a store that another process is writing ({@code forkline tail -f}), verifying it, or
+ * exporting it in journal order.
+ * <p>
+ * Unlike {@link EventCursor} it does not stop at a damaged record: {@link #problem()} says what is wrong
+ * with it, and {@link #event()} must not be used for it.
+ * <p>
+ * Threading: a cursor belongs to the thread that opened it. Close it when done.
+ */
+public final class JournalCursor implements AutoCloseable
+{
+    private final Store store;
+    private final ExcerptTailer tailer;
+    private final EventView view;
+    private DocumentContext current;
+    private String problem;
+
+    JournalCursor(final Store store, final ExcerptTailer tailer, final BranchTable branches)
+    {
+        this.store = store;
+        this.tailer = tailer;
+        this.view = new EventView(branches);
+    }
+
+    /**
+     * Moves to the next record.
+     *
+     * @return false when there is none (yet); a later call returns true once more has been written.
+     */
+    public boolean next()
+    {
+        release();
+        final DocumentContext dc = tailer.readingDocument();
+        if (!dc.isPresent())
+        {
+            dc.close();
+            return false;
+        }
+        current = dc;
+        final Bytes<?> bytes = dc.wire().bytes();
+        problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), dc.index());
+        if (problem == null && view.branch() == null)
+        {
+            store.refresh(); // a branch created since this store was indexed
+            if (view.branch() == null)
+            {
+                problem = "event of branch id " + view.branchId() + ", which no session.start or fork created";
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return null when the current record is a sound event, else what is wrong with it.
+     */
+    public String problem()
+    {
+        return problem;
+    }
+
+    /**
+     * @return the current event, when {@link #problem()} is null; valid until the next call to {@link #next()}.
+     */
+    public EventView event()
+    {
+        return view;
+    }
+
+    /**
+     * @return the journal index of the current record.
+     */
+    public long journalIndex()
+    {
+        return view.journalIndex();
+    }
+
+    /**
+     * Skips to the end of the journal: {@link #next()} then returns only records written from now on.
+     *
+     * @return this.
+     */
+    public JournalCursor toEnd()
+    {
+        release();
+        tailer.toEnd();
+        return this;
+    }
+
+    private void release()
+    {
+        if (current != null)
+        {
+            current.close();
+            current = null;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        release();
+        tailer.close();
+    }
+}
