@@ -118,6 +118,29 @@ final class BranchState
         }
     }
 
+    /**
+     * Sets the index of this branch from a snapshot, before the store is shared with any other thread.
+     */
+    void restoreIndex(
+        final long[] locations,
+        final long length,
+        final long forkEventLocation,
+        final long outcomeLocation,
+        final long lastTimestampNanos,
+        final int forkCount)
+    {
+        this.locations = locations;
+        this.length = length;
+        this.nextStep = Math.max(forkStep, length);
+        this.forkEventLocation = forkEventLocation;
+        this.outcomeLocation = outcomeLocation;
+        this.lastTimestampNanos = lastTimestampNanos;
+        if (forkCount > this.forkCount)
+        {
+            this.forkCount = forkCount;
+        }
+    }
+
     /** Called by the single index writer when a fork of this branch is indexed; numbers the next fork. */
     void countFork(final int forkNumber)
     {

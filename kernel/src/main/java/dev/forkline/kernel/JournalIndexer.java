@@ -27,7 +27,10 @@ final class JournalIndexer implements AutoCloseable
     private final EventHeader header = new EventHeader();
     private final List<String> problems = new ArrayList<>();
     private long events;
+    private long indexedThisRun;
     private long skipped;
+    private long lastLocation = BranchState.NO_LOCATION;
+    private int lastChecksum;
 
     JournalIndexer(final Journal journal, final BranchTable branches)
     {
@@ -36,19 +39,67 @@ final class JournalIndexer implements AutoCloseable
     }
 
     /**
-     * Positions the indexer after {@code location}, the last event an index snapshot covers.
+     * Positions the indexer after {@code location}, the last event an index snapshot covers, if the journal
+     * holds there the event whose checksum field is {@code checksum}.
+     *
+     * @return false when it does not (the snapshot belongs to another journal); the indexer is then at the start.
      */
-    synchronized boolean startAfter(final long location)
+    synchronized boolean startAfter(final long location, final int checksum, final long eventsBefore)
     {
         tailer.singleThreadedCheckReset();
-        if (!tailer.moveToIndex(location))
+        boolean found = false;
+        if (tailer.moveToIndex(location))
         {
-            return false;
+            try (DocumentContext dc = tailer.readingDocument())
+            {
+                if (dc.isPresent() && dc.index() == location)
+                {
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    found = bytes.readRemaining() >= HEADER_LENGTH &&
+                        bytes.readInt(bytes.readPosition()) == checksum;
+                }
+            }
         }
-        try (DocumentContext dc = tailer.readingDocument())
+        if (found)
         {
-            return dc.isPresent() && dc.index() == location;
+            lastLocation = location;
+            lastChecksum = checksum;
+            events = eventsBefore;
         }
+        else
+        {
+            tailer.toStart();
+        }
+        return found;
+    }
+
+    /**
+     * @return events indexed from the journal by this indexer (not loaded from a snapshot).
+     */
+    synchronized long indexedThisRun()
+    {
+        return indexedThisRun;
+    }
+
+    BranchTable branches()
+    {
+        return branches;
+    }
+
+    /**
+     * @return the journal index of the last event indexed, or {@link BranchState#NO_LOCATION}.
+     */
+    synchronized long lastLocation()
+    {
+        return lastLocation;
+    }
+
+    /**
+     * @return the checksum field of the last event indexed.
+     */
+    synchronized int lastChecksum()
+    {
+        return lastChecksum;
     }
 
     /**
@@ -81,10 +132,13 @@ final class JournalIndexer implements AutoCloseable
                 if (index(dc.index()))
                 {
                     count++;
+                    lastLocation = dc.index();
+                    lastChecksum = header.checksum();
                 }
             }
         }
         events += count;
+        indexedThisRun += count;
         return count;
     }
 

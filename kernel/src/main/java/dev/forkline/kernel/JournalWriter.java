@@ -49,6 +49,9 @@ final class JournalWriter implements Runnable, MessageHandler
     private volatile Throwable failure;
     private long pendingTicket;
     private ExcerptAppender appender;
+    private long lastLocation = BranchState.NO_LOCATION;
+    private int lastChecksum;
+    private long eventsWritten;
 
     JournalWriter(final Journal journal, final BranchTable branches, final Durability durability, final int ringCapacity)
     {
@@ -172,6 +175,24 @@ final class JournalWriter implements Runnable, MessageHandler
         checkHealthy();
     }
 
+    /** After {@link #stop()}: the journal index of the last event written, or {@link BranchState#NO_LOCATION}. */
+    long lastLocation()
+    {
+        return lastLocation;
+    }
+
+    /** After {@link #stop()}: the checksum of the last event written. */
+    int lastChecksum()
+    {
+        return lastChecksum;
+    }
+
+    /** After {@link #stop()}: how many events this writer wrote. */
+    long eventsWritten()
+    {
+        return eventsWritten;
+    }
+
     @Override
     public void run()
     {
@@ -238,12 +259,16 @@ final class JournalWriter implements Runnable, MessageHandler
     private void writeEvent(final DirectBuffer buffer, final int index, final int length)
     {
         final EventHeader header = this.header.wrap(buffer, index);
-        header.checksum(header.computeChecksum(length));
+        final int checksum = header.computeChecksum(length);
+        header.checksum(checksum);
         try (DocumentContext dc = appender.writingDocument())
         {
             dc.wire().bytes().unsafeWrite(buffer.addressOffset() + index, length);
         }
         final long location = appender.lastIndexAppended();
+        lastLocation = location;
+        lastChecksum = checksum;
+        eventsWritten++;
         final BranchState branch = branches.byId(header.branchId());
         branch.indexEvent(header.step(), location, EventKind.fromCode(header.kindCode()), header.timestampNanos());
     }

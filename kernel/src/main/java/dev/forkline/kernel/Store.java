@@ -111,14 +111,12 @@ public final class Store implements AutoCloseable
         try
         {
             journal = Journal.open(directory, false);
-            final BranchTable branches = new BranchTable();
-            try (JournalIndexer indexer = new JournalIndexer(journal, branches))
-            {
-                indexer.catchUp();
-            }
+            final JournalIndexer indexer = openIndex(directory, journal);
+            final BranchTable branches = indexer.branches();
             final JournalWriter writer = new JournalWriter(journal, branches, options.durability(), options.ringCapacity());
+            final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
-            return new Store(directory, false, lock, journal, branches, null, writer);
+            return store;
         }
         catch (final RuntimeException ex)
         {
@@ -146,16 +144,38 @@ public final class Store implements AutoCloseable
         final Journal journal = Journal.open(directory, true);
         try
         {
-            final BranchTable branches = new BranchTable();
-            final JournalIndexer indexer = new JournalIndexer(journal, branches);
-            indexer.catchUp();
-            return new Store(directory, true, null, journal, branches, indexer, null);
+            final JournalIndexer indexer = openIndex(directory, journal);
+            return new Store(directory, true, null, journal, indexer.branches(), indexer, null);
         }
         catch (final RuntimeException ex)
         {
             journal.close();
             throw ex;
         }
+    }
+
+    /**
+     * Loads the index snapshot, if there is a sound one for this journal, and indexes the journal after it.
+     */
+    private static JournalIndexer openIndex(final Path directory, final Journal journal)
+    {
+        final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
+        JournalIndexer indexer = null;
+        if (snapshot != null && snapshot.mark() != BranchState.NO_LOCATION)
+        {
+            indexer = new JournalIndexer(journal, snapshot.table());
+            if (!indexer.startAfter(snapshot.mark(), snapshot.markChecksum(), snapshot.events()))
+            {
+                indexer.close();
+                indexer = null;
+            }
+        }
+        if (indexer == null)
+        {
+            indexer = new JournalIndexer(journal, new BranchTable());
+        }
+        indexer.catchUp();
+        return indexer;
     }
 
     /**
@@ -432,11 +452,9 @@ public final class Store implements AutoCloseable
                     }
                 }
                 writer.stop();
+                writeSnapshot();
             }
-            if (indexer != null)
-            {
-                indexer.close();
-            }
+            indexer.close();
         }
         finally
         {
@@ -446,6 +464,31 @@ public final class Store implements AutoCloseable
                 lock.close();
             }
         }
+    }
+
+    private void writeSnapshot()
+    {
+        final boolean wrote = writer.lastLocation() != BranchState.NO_LOCATION;
+        final long mark = wrote ? writer.lastLocation() : indexer.lastLocation();
+        if (mark == BranchState.NO_LOCATION || (!wrote && indexer.indexedThisRun() == 0))
+        {
+            return;
+        }
+        try
+        {
+            IndexSnapshot.write(directory, branches, mark, wrote ? writer.lastChecksum() : indexer.lastChecksum(),
+                indexer.events() + writer.eventsWritten());
+        }
+        catch (final IOException ex)
+        {
+            throw new ForklineException(ForklineException.Reason.IO_ERROR,
+                "cannot write index snapshot in " + directory + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    JournalIndexer indexer()
+    {
+        return indexer;
     }
 
     long nowNanos()
