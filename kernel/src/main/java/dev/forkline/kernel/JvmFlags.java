@@ -84,8 +84,8 @@ final class JvmFlags
         {
             throw new ForklineException(
                 ForklineException.Reason.MISSING_JVM_FLAGS,
-                "Forkline needs these JVM flags on Java 17+ (Chronicle Queue and Agrona use JDK internals); " +
-                "missing: " + String.join(" ", missing));
+                "Forkline needs JVM flags that were not given (Chronicle Queue and Agrona use JDK internals): " +
+                String.join(" ", missing) + "; start the JVM with all of: " + String.join(" ", REQUIRED));
         }
         checked = true;
     }
