@@ -112,8 +112,9 @@ public final class EventCursor implements AutoCloseable
 
     private ForklineException corrupt(final long step, final long location, final String problem)
     {
+        final String where = location == BranchState.NO_LOCATION ? "" : " (journal index 0x" + Long.toHexString(location) + ")";
         return new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
-            "corrupt event " + branch.name + "@" + step + " (journal index 0x" + Long.toHexString(location) + "): " + problem);
+            "corrupt event " + branch.name + "@" + step + where + ": " + problem);
     }
 
     private void release()
