@@ -227,4 +227,45 @@ class StoreTest
             assertEquals(List.of("a@0 session.start", "b@0 session.start", "a@1 user", "a/1@1 fork", "b@1 session.end"), seen);
         }
     }
+
+    @Test
+    void syncCommitsFromManyThreadsAllReturnWithTheirEventsWritten() throws Exception
+    {
+        try (Store store = Store.open(dir, new StoreOptions().durability(Durability.SYNC)))
+        {
+            final List<Thread> threads = new ArrayList<>();
+            final long[] committedSteps = new long[4];
+            for (int t = 0; t < 4; t++)
+            {
+                final int thread = t;
+                final BranchWriter session = store.startSession("s" + t, null);
+                final Thread worker = new Thread(() ->
+                {
+                    for (int i = 0; i < 200; i++)
+                    {
+                        committedSteps[thread] = session.append(EventKind.CLOCK, EventFlags.COMMIT, store.nowNanos(), "{\"value\":" + i + "}");
+                        // a commit point returns only once its event is indexed (written to the journal)
+                        if (store.state("s" + thread).length() <= committedSteps[thread])
+                        {
+                            throw new AssertionError("commit returned before its event was written");
+                        }
+                    }
+                });
+                threads.add(worker);
+                worker.start();
+            }
+            for (final Thread thread : threads)
+            {
+                thread.join();
+            }
+            for (int t = 0; t < 4; t++)
+            {
+                assertEquals(200, committedSteps[t]);
+            }
+        }
+        try (Store store = Store.openReadOnly(dir))
+        {
+            assertEquals(201, store.branch("s3").length());
+        }
+    }
 }
