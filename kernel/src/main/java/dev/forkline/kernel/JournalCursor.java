@@ -21,6 +21,7 @@ public final class JournalCursor implements AutoCloseable
     private final EventView view;
     private DocumentContext current;
     private String problem;
+    private long fileOffset;
 
     JournalCursor(final Store store, final ExcerptTailer tailer, final BranchTable branches)
     {
@@ -45,6 +46,7 @@ public final class JournalCursor implements AutoCloseable
         }
         current = dc;
         final Bytes<?> bytes = dc.wire().bytes();
+        fileOffset = bytes.readPosition();
         problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), dc.index());
         if (problem == null && view.branch() == null)
         {
@@ -79,6 +81,23 @@ public final class JournalCursor implements AutoCloseable
     public long journalIndex()
     {
         return view.journalIndex();
+    }
+
+    /**
+     * @return the journal file that holds the current record.
+     */
+    public java.nio.file.Path file()
+    {
+        final java.io.File file = tailer.currentFile();
+        return file == null ? null : file.toPath();
+    }
+
+    /**
+     * @return the byte offset of the current record in its journal file.
+     */
+    public long fileOffset()
+    {
+        return fileOffset;
     }
 
     /**

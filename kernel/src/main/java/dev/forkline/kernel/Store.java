@@ -338,6 +338,17 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Checks every record of the journal against its checksum and the index against the journal. In a writing
+     * store, everything appended before the call is written first.
+     *
+     * @return what was found; {@link VerifyReport#ok()} when nothing is wrong.
+     */
+    public VerifyReport verify()
+    {
+        return StoreVerifier.verify(this, branches);
+    }
+
+    /**
      * @return a copy of the event at {@code step} of {@code branch} (an ancestor's, for a shared prefix).
      * @throws ForklineException {@code UNKNOWN_BRANCH}, {@code STEP_OUT_OF_RANGE}, {@code CORRUPT_EVENT}.
      */
