@@ -26,8 +26,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Record a session of the reference agent, fork it with a different tool result, replay it,",
-        "show the fork tree and export it."})
+    description = {"Record, fork, replay, draw and export a session of the reference agent.",
+        "The fork puts a different tool result at one step and runs the agent on live from there."})
 final class DemoCommand implements Callable<Integer>
 {
     static final String REFUND_INVOICE = ReferenceAgent.INVOICE_TEXT + "refund -1 x 10.00\n";
