@@ -1,0 +1,119 @@
+package dev.forkline.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forkline.kernel.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = {"Bring recordings from other agent projects into the store.",
+        "Every file is read and checked before anything is written: a failed import changes nothing.",
+        "Sessions are named after their file (openai-chat: <file>-<line>), or by --session."})
+final class ImportCommand implements Callable<Integer>
+{
+    static final List<String> FORMATS = List.of("events", "swe-agent", "openhands", "openai-chat");
+
+    @Mixin
+    CommonOptions options;
+
+    @Option(names = "--format", required = true, paramLabel = "FORMAT",
+        description = "One of: events, swe-agent, openhands, openai-chat.")
+    String format;
+
+    @Option(names = "--session", paramLabel = "ID",
+        description = "The session id, for one swe-agent or openhands file (default: the file name).")
+    String session;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "The files to import.")
+    List<Path> files;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (!FORMATS.contains(format))
+        {
+            throw new InputException("unknown import format '" + format + "' (expected one of: " + String.join(", ", FORMATS) + ")");
+        }
+        if (session != null && (files.size() != 1 || !("swe-agent".equals(format) || "openhands".equals(format))))
+        {
+            throw new InputException("--session names the session of one swe-agent or openhands file");
+        }
+        final long startNanos = System.currentTimeMillis() * 1_000_000L;
+        final ImportPlan plan = new ImportPlan();
+        final EventsReader events = new EventsReader(plan);
+        for (final Path file : files)
+        {
+            readFile(file, plan, events, startNanos);
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        try (Store store = options.openForWriting())
+        {
+            plan.checkNew(store);
+            final ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), Terminal.stderr(), "import", plan.size());
+            plan.write(store, progress);
+            progress.finish();
+        }
+        out.println("imported " + plan.size() + " events in " + plan.sessions().size() + " sessions: " +
+            String.join(", ", plan.sessions()));
+        return Forkline.EXIT_OK;
+    }
+
+    private void readFile(final Path file, final ImportPlan plan, final EventsReader events, final long startNanos)
+        throws IOException
+    {
+        final String source = file.toString();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            switch (format)
+            {
+                case "events" -> events.read(source, in);
+                case "openai-chat" -> OpenAiChatReader.read(source, SessionNames.fromFile(file), in, startNanos, plan);
+                case "swe-agent" -> SweAgentReader.read(source, parse(source, in), sessionId(file), startNanos, plan);
+                default -> OpenHandsReader.read(source, parse(source, in), sessionId(file), plan);
+            }
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new InputException(source + ": no such file");
+        }
+        catch (final java.nio.charset.CharacterCodingException ex)
+        {
+            throw new InputException(source + ": not UTF-8 text");
+        }
+    }
+
+    private String sessionId(final Path file)
+    {
+        return session != null ? session : SessionNames.fromFile(file);
+    }
+
+    private static JsonNode parse(final String source, final BufferedReader in) throws IOException
+    {
+        try
+        {
+            return Json.MAPPER.readTree(in);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new InputException(source + ":" + ex.getLocation().getLineNr() + ": not JSON: " + ex.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package dev.forkline.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forkline.kernel.BranchWriter;
+import dev.forkline.kernel.EventFlags;
+import dev.forkline.kernel.EventKind;
+import dev.forkline.kernel.Store;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything an import will write, read and checked in full before the store is touched: a malformed
+ * file fails the import with nothing written.
+ */
+final class ImportPlan
+{
+    /**
+     * One event to write. For a {@code fork}, {@code parent} is the branch forked and {@code payload} the
+     * reason (may be null); for a {@code session.start}, {@code branch} is the session.
+     */
+    record Entry(String branch, String parent, EventKind kind, long step, long timestampNanos, String payload)
+    {
+    }
+
+    private final Set<String> sessions = new LinkedHashSet<>();
+    private final List<Entry> entries = new ArrayList<>();
+
+    /**
+     * @throws InputException when another input of this import already gives the session.
+     */
+    void addSession(final String session, final String source)
+    {
+        if (!sessions.add(session))
+        {
+            throw new InputException(source + ": session '" + session + "' comes twice in this import");
+        }
+    }
+
+    void add(final Entry entry)
+    {
+        entries.add(entry);
+    }
+
+    /**
+     * Starts a single-branch session and returns a draft that appends to it step by step.
+     */
+    Draft draft(final String session, final String source, final long startNanos, final JsonNode start)
+    {
+        addSession(session, source);
+        final Draft draft = new Draft(session, source, startNanos);
+        draft.add(EventKind.SESSION_START, startNanos, start);
+        return draft;
+    }
+
+    List<String> sessions()
+    {
+        return List.copyOf(sessions);
+    }
+
+    int size()
+    {
+        return entries.size();
+    }
+
+    /**
+     * @throws InputException when a session is in the store already (nothing written).
+     */
+    void checkNew(final Store store)
+    {
+        final Set<String> existing = new LinkedHashSet<>(store.sessions());
+        for (final String session : sessions)
+        {
+            if (existing.contains(session))
+            {
+                throw new InputException("session '" + session + "' is in the store already (import it with another " +
+                    "--session, or into another --store)");
+            }
+        }
+    }
+
+    /**
+     * Writes every entry in order and waits until they are in the journal.
+     */
+    void write(final Store store, final ProgressBar progress)
+    {
+        final Map<String, BranchWriter> writers = new HashMap<>();
+        long done = 0;
+        for (final Entry entry : entries)
+        {
+            switch (entry.kind())
+            {
+                case SESSION_START -> writers.put(entry.branch(),
+                    store.startSession(entry.branch(), entry.payload(), entry.timestampNanos()));
+                case FORK ->
+                {
+                    final BranchWriter fork = store.fork(entry.parent(), entry.step(), entry.payload(), entry.timestampNanos());
+                    if (!fork.branch().equals(entry.branch()))
+                    {
+                        throw new IllegalStateException("fork created " + fork.branch() + ", expected " + entry.branch());
+                    }
+                    writers.put(entry.branch(), fork);
+                }
+                default -> writers.get(entry.branch()).append(entry.kind(), EventFlags.IMPORTED, entry.timestampNanos(),
+                    entry.payload());
+            }
+            progress.update(++done);
+        }
+        store.commit();
+    }
+
+    /**
+     * A single-branch session being read: each event takes the next step.
+     */
+    final class Draft
+    {
+        private final String session;
+        private final String source;
+        private final long startNanos;
+        private long step;
+        private long lastNanos;
+
+        private Draft(final String session, final String source, final long startNanos)
+        {
+            this.session = session;
+            this.source = source;
+            this.startNanos = startNanos;
+            this.lastNanos = startNanos;
+        }
+
+        /**
+         * Appends with a time of its own (never before the previous event).
+         */
+        void add(final EventKind kind, final long timestampNanos, final JsonNode data)
+        {
+            final String payload = Json.write(data);
+            if (payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Store.MAX_PAYLOAD_LENGTH)
+            {
+                throw new InputException(source + ": step " + step + " (" + kind.wireName() + ") is over the payload " +
+                    "limit of " + Store.MAX_PAYLOAD_LENGTH + " bytes");
+            }
+            lastNanos = Math.max(lastNanos, timestampNanos);
+            entries.add(new Entry(session, null, kind, step++, lastNanos, payload));
+        }
+
+        /**
+         * Appends for a format without times: one microsecond after the session start per step.
+         */
+        void add(final EventKind kind, final JsonNode data)
+        {
+            add(kind, startNanos + step * 1_000L, data);
+        }
+
+        long step()
+        {
+            return step;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.forkline.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forkline.kernel.EventKind;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads OpenAI chat JSONL ({@code {"messages":[…], "tools":[…]}} a line) as one session a line, named
+ * {@code <file>-<line>}. A tool message must answer a tool call made before it.
+ */
+final class OpenAiChatReader
+{
+    private OpenAiChatReader()
+    {
+    }
+
+    static void read(final String source, final String baseName, final BufferedReader in, final long startNanos,
+        final ImportPlan plan) throws IOException
+    {
+        String line;
+        int number = 0;
+        while ((line = in.readLine()) != null)
+        {
+            number++;
+            if (line.isBlank())
+            {
+                continue;
+            }
+            final String where = source + ":" + number;
+            final JsonNode record;
+            try
+            {
+                record = Json.MAPPER.readTree(line);
+            }
+            catch (final JsonProcessingException ex)
+            {
+                throw new InputException(where + ": not JSON: " + ex.getOriginalMessage());
+            }
+            final JsonNode messages = record.get("messages");
+            if (messages == null || !messages.isArray())
+            {
+                throw new InputException(where + ": no \"messages\" array (not an openai-chat record)");
+            }
+            final ObjectNode start = Json.object().putNull("agent").putNull("model");
+            start.set("tools", record.has("tools") ? record.get("tools") : Json.array());
+            start.putObject("tags").put("source", "openai-chat").put("file", source).put("line", number);
+            final ImportPlan.Draft draft = plan.draft(SessionNames.sanitise(baseName + "-" + number), where,
+                startNanos + number * 1_000_000L, start);
+            final Map<String, String> callNames = new HashMap<>();
+            for (int i = 0; i < messages.size(); i++)
+            {
+                final JsonNode message = messages.get(i);
+                final String role = Json.text(message, "role");
+                final String content = Json.content(message.get("content"));
+                if (role == null)
+                {
+                    throw new InputException(where + ": messages[" + i + "] has no \"role\"");
+                }
+                switch (role)
+                {
+                    case "system", "developer" -> draft.add(EventKind.SYSTEM, Json.object().put("content", content));
+                    case "user" -> draft.add(EventKind.USER, Json.object().put("content", content));
+                    case "assistant" ->
+                    {
+                        final ObjectNode response = Json.object().put("content", content);
+                        final ArrayNode calls = response.putArray("tool_calls");
+                        for (final JsonNode call : message.path("tool_calls"))
+                        {
+                            final String id = Json.text(call, "id");
+                            final String name = Json.text(call.path("function"), "name");
+                            if (id == null || name == null)
+                            {
+                                throw new InputException(where + ": messages[" + i + "]: a tool call needs \"id\" and \"function.name\"");
+                            }
+                            final JsonNode arguments = call.path("function").get("arguments");
+                            calls.addObject().put("id", id).put("name", name).put("arguments",
+                                arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
+                            callNames.put(id, name);
+                        }
+                        draft.add(EventKind.MODEL_RESPONSE, response);
+                    }
+                    case "tool" ->
+                    {
+                        final String id = Json.text(message, "tool_call_id");
+                        if (id == null || !callNames.containsKey(id))
+                        {
+                            throw new InputException(where + ": messages[" + i + "] answers no earlier tool call (" + id + ")");
+                        }
+                        draft.add(EventKind.TOOL_RESULT, Json.object().put("tool_call_id", id).put("name", callNames.get(id))
+                            .put("content", content).put("error", false));
+                    }
+                    default -> throw new InputException(where + ": messages[" + i + "] has unknown role '" + role + "'");
+                }
+            }
+            draft.add(EventKind.SESSION_END, Json.object().put("status", "imported"));
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.forkline.tools;
+
+import dev.forkline.kernel.BranchWriter;
+import dev.forkline.kernel.EventKind;
+import dev.forkline.kernel.Store;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CommandsTest
+{
+    @TempDir
+    Path dir;
+
+    private String store()
+    {
+        return dir.resolve("store").toString();
+    }
+
+    private String demoSession()
+    {
+        final Cli.Result demo = Cli.run("demo", "--store", store(), "-o", dir.resolve("demo.jsonl").toString());
+        assertEquals(0, demo.code(), demo.err());
+        return demo.lines().get(0).split(" ")[3];
+    }
+
+    @Test
+    void demoRecordsForksReplaysAndExports() throws IOException
+    {
+        final Cli.Result demo = Cli.run("demo", "--store", store(), "-o", dir.resolve("demo.jsonl").toString());
+        assertEquals(0, demo.code(), demo.err());
+        final String session = demo.lines().get(0).split(" ")[3];
+        assertTrue(demo.out().contains("3 model responses matched the recording"), demo.out());
+        assertTrue(demo.out().contains("└── " + session + "/1  @4  10 steps  wrong reward=0"), demo.out());
+        final List<String> exported = Files.readAllLines(dir.resolve("demo.jsonl"));
+        assertEquals(17, exported.size());
+        assertEquals(String.join("\n", exported) + "\n", Cli.run("export", "--session", session, "--store", store()).out());
+
+        final Cli.Result ls = Cli.run("ls", "--store", store());
+        assertEquals(3, ls.lines().size());
+        assertTrue(ls.lines().get(1).startsWith(session + " "), ls.out());
+        assertTrue(ls.lines().get(1).endsWith("correct reward=1"), ls.out());
+        assertTrue(ls.lines().get(2).contains(session + "@4"), ls.out());
+
+        final Cli.Result stats = Cli.run("stats", "--json", "--store", store());
+        final var node = Json.parseOrNull(stats.out());
+        assertEquals(17, node.get("events").asLong());
+        assertEquals(2, node.get("branches").asLong());
+        assertEquals(4, node.get("kinds").get("tool.result").asLong());
+        assertEquals("OK: 17 records, 1 sessions, 2 branches, 16 indexed steps",
+            Cli.run("verify", "--store", store()).out().strip());
+    }
+
+    @Test
+    void showDiffAndTreeDescribeTheBranches()
+    {
+        final String s = demoSession();
+        final Cli.Result show = Cli.run("show", s + "/1", "--store", store());
+        assertEquals(11, show.lines().size());
+        assertTrue(show.lines().get(0).startsWith("branch " + s + "/1, forked from " + s + " at step 4, 10 steps"));
+        assertTrue(show.lines().get(5).matches(" {4}4 {2}tool\\.result .*read_invoice → \".*refund -1 x 10\\.00\""), show.lines().get(5));
+        assertFalse(show.out().contains("\033["), "no colours when stdout is not a terminal");
+
+        final Cli.Result one = Cli.run("show", s + "/1@4", "--json", "--store", store());
+        assertTrue(one.out().startsWith("{\"session\":\"" + s + "\",\"branch\":\"" + s + "/1\",\"step\":4,\"kind\":\"tool.result\""));
+
+        final Cli.Result diff = Cli.run("diff", s, s + "/1", "--store", store());
+        assertEquals(1, diff.code());
+        assertEquals(s + " and " + s + "/1 share 4 steps; first difference at step 4; 2 differing steps", diff.lines().get(0));
+        assertEquals(List.of("@4", "@8"), diff.lines().stream().filter(l -> l.startsWith("@")).toList());
+        assertEquals(0, Cli.run("diff", s, s, "--store", store()).code());
+
+        final Cli.Result tree = Cli.run("tree", s, "--json", "--store", store());
+        assertEquals(4, Json.parseOrNull(tree.out()).get("children").get(0).get("fork_step").asLong());
+    }
+
+    @Test
+    void forkWithAnOverridePutsThatEventAtTheStep() throws IOException
+    {
+        final String s = demoSession();
+        final Path override = dir.resolve("override.json");
+        Files.writeString(override, "{\"kind\":\"tool.result\",\"data\":{\"tool_call_id\":\"call_3\",\"name\":\"read_invoice\"," +
+            "\"content\":\"nothing\",\"error\":true}}");
+        final Cli.Result fork = Cli.run("fork", s + "@4", "--override", override.toString(), "--reason", "empty", "--store", store());
+        assertEquals(0, fork.code(), fork.err());
+        assertEquals(s + "/2\n", fork.out());
+        final Cli.Result event = Cli.run("show", s + "/2@4", "--store", store());
+        assertTrue(event.out().contains("\"content\" : \"nothing\""), event.out());
+        assertEquals(5, Cli.run("show", s + "/2", "--store", store()).lines().size() - 1);
+        assertTrue(Cli.run("show", s + "/2@3", "--json", "--store", store()).out().contains("\"branch\":\"" + s + "\""),
+            "the shared prefix is the parent's");
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitCodeTwo() throws IOException
+    {
+        final Cli.Result noStore = Cli.run("ls", "--store", dir.resolve("none").toString());
+        assertEquals(2, noStore.code());
+        assertEquals("forkline: no Forkline store at " + dir.resolve("none") + "\n", noStore.err());
+
+        final String s = demoSession();
+        final String before = Cli.run("export", "--store", store()).out();
+        assertError("forkline: unknown branch '" + s + "/9'\n", "show", s + "/9", "--store", store());
+        assertError("forkline: unknown session 'nope'\n", "tree", "nope", "--store", store());
+        assertError("forkline: step 10 is past the head of " + s + " (10 steps)\n", "show", s + "@10", "--store", store());
+        assertError("forkline: cannot fork " + s + "@11: the branch has 10 steps (fork at 0..10)\n", "fork", s + "@11", "--store", store());
+        assertError("forkline: 'x@y' is not BRANCH@STEP with STEP a number from 0\n", "show", "x@y", "--store", store());
+        assertError("forkline: unknown export format 'csv' (available: events)\n", "export", "--format", "csv", "--store", store());
+
+        final Path override = dir.resolve("o.json");
+        Files.writeString(override, "{\"kind\":\"tool.result\",\n\"data\": }");
+        final Cli.Result bad = Cli.run("fork", s + "@4", "--override", override.toString(), "--store", store());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("forkline: " + override + ":2: not JSON"), bad.err());
+
+        final Cli.Result unknownOption = Cli.run("ls", "--colour", "--store", store());
+        assertEquals(2, unknownOption.code());
+        assertEquals("forkline: Unknown option: '--colour' (see 'forkline ls --help')\n", unknownOption.err());
+
+        final Cli.Result debug = Cli.run("show", s + "/9", "--debug", "--store", store());
+        assertEquals(2, debug.code());
+        assertTrue(debug.err().contains("at dev.forkline.kernel.Store.state"), "--debug prints the stack trace");
+        assertEquals(before, Cli.run("export", "--store", store()).out(), "no failed command wrote anything");
+    }
+
+    private static void assertError(final String expected, final String... args)
+    {
+        final Cli.Result result = Cli.run(args);
+        assertEquals(2, result.code(), result.out());
+        assertEquals(expected, result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void verifyFindsADamagedEvent() throws IOException
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("v", null);
+            writer.append(EventKind.USER, "{\"content\":\"MARKER-0123456789\"}");
+            writer.append(EventKind.USER, "{\"content\":\"fine\"}");
+            writer.end("done");
+        }
+        assertEquals(0, Cli.run("verify", "--store", store()).code());
+        final byte[] marker = "MARKER-0123456789".getBytes(StandardCharsets.UTF_8);
+        int flipped = 0;
+        try (Stream<Path> files = Files.walk(dir.resolve("store")))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                for (int i = 0; i + marker.length <= bytes.length; i++)
+                {
+                    if (java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length))
+                    {
+                        bytes[i + 7] ^= 1;
+                        flipped++;
+                    }
+                }
+                Files.write(file, bytes);
+            }
+        }
+        assertEquals(1, flipped);
+        final Cli.Result verify = Cli.run("verify", "--store", store());
+        assertEquals(1, verify.code(), verify.out());
+        assertTrue(verify.lines().get(0).startsWith("DAMAGED "), verify.out());
+        assertTrue(verify.out().contains("v@1"), verify.out());
+        assertTrue(verify.lines().get(verify.lines().size() - 1).startsWith("FAILED: "), verify.out());
+    }
+
+    @Test
+    void tailFollowsAStoreThatAnotherProcessWrites() throws Exception
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("live", null);
+            writer.append(EventKind.USER, "{\"content\":\"before\"}");
+            store.commit();
+
+            final Process tail = Cli.start("tail", "-f", "-n", "1", "--store", store());
+            try
+            {
+                final BufferedReader lines = Cli.stdout(tail);
+                final List<String> seen = new ArrayList<>();
+                final CompletableFuture<Void> reader = CompletableFuture.runAsync(() ->
+                {
+                    try
+                    {
+                        String line;
+                        while (seen.size() < 4 && (line = lines.readLine()) != null)
+                        {
+                            synchronized (seen)
+                            {
+                                seen.add(line);
+                            }
+                        }
+                    }
+                    catch (final IOException ex)
+                    {
+                        throw new RuntimeException(ex);
+                    }
+                });
+                awaitLines(seen, 1, tail);
+                writer.append(EventKind.USER, "{\"content\":\"while following\"}");
+                final BranchWriter fork = store.fork("live", 1, "again");
+                fork.append(EventKind.USER, "{\"content\":\"on the fork\"}");
+                store.commit();
+                reader.get(30, TimeUnit.SECONDS);
+                assertTrue(seen.get(0).startsWith("live@1  user "), seen.toString());
+                assertTrue(seen.get(0).endsWith("\"before\""), seen.toString());
+                assertTrue(seen.get(1).startsWith("live@2  user ") && seen.get(1).endsWith("\"while following\""), seen.toString());
+                assertTrue(seen.get(2).startsWith("live/1@1  fork ") && seen.get(2).endsWith("from live@1 (again)"), seen.toString());
+                assertTrue(seen.get(3).startsWith("live/1@1  user ") && seen.get(3).endsWith("\"on the fork\""), seen.toString());
+                assertTrue(tail.isAlive(), "tail -f keeps following");
+            }
+            finally
+            {
+                tail.destroy();
+                tail.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitLines(final List<String> seen, final int count, final Process process) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline)
+        {
+            synchronized (seen)
+            {
+                if (seen.size() >= count)
+                {
+                    return;
+                }
+            }
+            assertTrue(process.isAlive(), "tail exited early");
+            Thread.sleep(20);
+        }
+        fail("tail printed " + seen + " within 30 s");
+    }
+
+    @Test
+    void theCommandRunsInItsOwnProcessWithExitCodesAndTheStoreVariable() throws Exception
+    {
+        demoSession();
+        final Process missing = Cli.start("tree", "nope", "--store", store());
+        assertTrue(missing.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, missing.exitValue());
+        assertEquals("forkline: unknown session 'nope'\n",
+            new String(missing.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        final Process viaVariable = Cli.start(java.util.Map.of("FORKLINE_STORE", store()), "ls", "--json");
+        assertTrue(viaVariable.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, viaVariable.exitValue());
+        assertEquals(1, Json.parseOrNull(new String(viaVariable.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).size());
+    }
+}
