@@ -28,6 +28,8 @@ public final class ForklineException extends RuntimeException
         STEP_OUT_OF_RANGE,
         /** An event failed its checksum or its header is not a Forkline header. */
         CORRUPT_EVENT,
+        /** The store's file system has less free space than the store keeps in reserve; nothing more is appended. */
+        DISK_FULL,
         /** The file system failed under the store. */
         IO_ERROR
     }

@@ -34,11 +34,13 @@ final class JournalWriter implements Runnable, MessageHandler
     static final int MSG_EVENT = 1;
     static final int MSG_COMMIT = 2;
     private static final int BATCH_LIMIT = 512;
+    private static final long SPACE_CHECK_INTERVAL = 1024 * 1024;
 
     private final ManyToOneRingBuffer ring;
     private final Journal journal;
     private final BranchTable branches;
     private final Durability durability;
+    private final DiskSpace diskSpace;
     private final EventHeader header = new EventHeader();
     private final AtomicLong tickets = new AtomicLong();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,12 +54,15 @@ final class JournalWriter implements Runnable, MessageHandler
     private long lastLocation = BranchState.NO_LOCATION;
     private int lastChecksum;
     private long eventsWritten;
+    private long bytesSinceSpaceCheck = SPACE_CHECK_INTERVAL;
 
-    JournalWriter(final Journal journal, final BranchTable branches, final Durability durability, final int ringCapacity)
+    JournalWriter(
+        final Journal journal, final BranchTable branches, final Durability durability, final int ringCapacity, final DiskSpace diskSpace)
     {
         this.journal = journal;
         this.branches = branches;
         this.durability = durability;
+        this.diskSpace = diskSpace;
         final int length = ringCapacity + RingBufferDescriptor.TRAILER_LENGTH;
         this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(length)));
         this.thread = new Thread(this, "forkline-journal");
@@ -147,6 +152,11 @@ final class JournalWriter implements Runnable, MessageHandler
     void checkHealthy()
     {
         final Throwable failure = this.failure;
+        if (failure instanceof ForklineException)
+        {
+            final ForklineException cause = (ForklineException)failure;
+            throw new ForklineException(cause.reason(), cause.getMessage(), cause);
+        }
         if (failure != null)
         {
             throw new ForklineException(
@@ -258,6 +268,12 @@ final class JournalWriter implements Runnable, MessageHandler
 
     private void writeEvent(final DirectBuffer buffer, final int index, final int length)
     {
+        bytesSinceSpaceCheck += length;
+        if (bytesSinceSpaceCheck >= SPACE_CHECK_INTERVAL)
+        {
+            diskSpace.check(); // before the write: a mapped page the disk cannot back is a SIGBUS
+            bytesSinceSpaceCheck = 0;
+        }
         final EventHeader header = this.header.wrap(buffer, index);
         final int checksum = header.computeChecksum(length);
         header.checksum(checksum);

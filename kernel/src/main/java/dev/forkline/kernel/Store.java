@@ -110,10 +110,12 @@ public final class Store implements AutoCloseable
         Journal journal = null;
         try
         {
+            final DiskSpace diskSpace = new DiskSpace(directory, options.minFreeDisk());
+            diskSpace.check();
             journal = Journal.open(directory, false);
             final JournalIndexer indexer = openIndex(directory, journal);
             final BranchTable branches = indexer.branches();
-            final JournalWriter writer = new JournalWriter(journal, branches, options.durability(), options.ringCapacity());
+            final JournalWriter writer = new JournalWriter(journal, branches, options.durability(), options.ringCapacity(), diskSpace);
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
             return store;

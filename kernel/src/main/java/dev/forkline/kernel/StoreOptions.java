@@ -8,8 +8,12 @@ public final class StoreOptions
     /** Default bytes of the append ring: room for many events in flight and for the largest payload. */
     public static final int DEFAULT_RING_CAPACITY = 16 * 1024 * 1024;
 
+    /** Default free space the journal keeps on its file system: below it, appends stop with an error. */
+    public static final long DEFAULT_MIN_FREE_DISK = 128L * 1024 * 1024;
+
     private Durability durability = Durability.OS_CACHE;
     private int ringCapacity = DEFAULT_RING_CAPACITY;
+    private long minFreeDisk = DEFAULT_MIN_FREE_DISK;
 
     /**
      * @param durability what an acknowledged append survives; default {@link Durability#OS_CACHE}.
@@ -38,6 +42,32 @@ public final class StoreOptions
         }
         this.ringCapacity = bytes;
         return this;
+    }
+
+    /**
+     * The journal is memory-mapped: a write into a mapped page that the file system cannot back kills the
+     * process (SIGBUS). So the journal thread checks the free space every megabyte it writes and, below this
+     * reserve, stops appending with {@link ForklineException.Reason#DISK_FULL}; the store stays readable.
+     *
+     * @param bytes free bytes to keep on the store's file system; default 128 MiB, at least 16 MiB.
+     * @return this.
+     */
+    public StoreOptions minFreeDisk(final long bytes)
+    {
+        if (bytes < 16L * 1024 * 1024)
+        {
+            throw new IllegalArgumentException("minimum free disk must be at least 16 MiB: " + bytes);
+        }
+        this.minFreeDisk = bytes;
+        return this;
+    }
+
+    /**
+     * @return the free space the journal keeps, in bytes.
+     */
+    public long minFreeDisk()
+    {
+        return minFreeDisk;
     }
 
     /**
