@@ -33,9 +33,9 @@ class FullDiskTest
     }
 
     @AfterEach
-    void unmount() throws Exception
+    void unmount() throws Exception // lazily: Chronicle releases its mappings in the background
     {
-        new ProcessBuilder("umount", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
+        new ProcessBuilder("umount", "-l", mount.toString()).start().waitFor(10, TimeUnit.SECONDS);
         Files.deleteIfExists(mount);
     }
 
