@@ -3,6 +3,8 @@ package dev.forkline.kernel.replay;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.ForklineException;
 
@@ -18,6 +20,7 @@ import java.util.List;
 final class RecordedPayload
 {
     private static final int EXCERPT_BYTES = 120;
+    private static final ObjectReader SUBTREE = CanonicalJson.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final JsonFactory factory = CanonicalJson.MAPPER.getFactory();
     private byte[] bytes = new byte[1024];
@@ -125,7 +128,7 @@ final class RecordedPayload
 
     private void tree(final JsonParser parser, final String field, final JsonToken token) throws IOException
     {
-        final String json = token == JsonToken.VALUE_NULL ? null : CanonicalJson.MAPPER.readTree(parser).toString();
+        final String json = token == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
         if ("usage".equals(field))
         {
             usage = json;
@@ -158,7 +161,7 @@ final class RecordedPayload
                     case "id" -> id = text(parser, value);
                     case "name" -> name = text(parser, value);
                     case "arguments" -> arguments = value == JsonToken.VALUE_STRING ? parser.getText() :
-                        value == JsonToken.VALUE_NULL ? null : CanonicalJson.MAPPER.readTree(parser).toString();
+                        value == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
                     default -> parser.skipChildren();
                 }
             }

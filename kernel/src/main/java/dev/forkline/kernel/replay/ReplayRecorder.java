@@ -6,6 +6,7 @@ import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 
+import java.util.Objects;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -195,9 +196,8 @@ final class ReplayRecorder implements Recorder
             return;
         }
         final EventView event = next();
-        if (event != null && event.kind() == EventKind.SESSION_END && java.util.Objects.equals(status, recorded.status))
+        if (event != null && event.kind() == EventKind.SESSION_END && Objects.equals(status, recorded.status))
         {
-            close();
             return;
         }
         goLive(event, EventKind.SESSION_END, null, status, null);
