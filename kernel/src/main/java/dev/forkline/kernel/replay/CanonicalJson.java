@@ -35,6 +35,7 @@ final class CanonicalJson
     private final ByteArrayBuilder out = new ByteArrayBuilder(256);
     private final byte[] ascii = new byte[1024];
     private final char[] hashChars = new char[7 + 64];
+    private final byte[] sum = new byte[32];
 
     CanonicalJson()
     {
@@ -87,6 +88,15 @@ final class CanonicalJson
      */
     String hash(final String json)
     {
+        digest(json);
+        return lastHash();
+    }
+
+    /**
+     * As {@link #hash}, leaving the result in {@link #lastHashChars()} without making a string of it.
+     */
+    void digest(final String json)
+    {
         if (json == null)
         {
             throw new IllegalArgumentException("JSON text must not be null");
@@ -101,7 +111,7 @@ final class CanonicalJson
             write(parse(json), out);
             digest.update(out.toByteArray());
         }
-        return finish();
+        finish();
     }
 
     /**
@@ -109,6 +119,12 @@ final class CanonicalJson
      * arguments are the parsed JSON when they are JSON, else the string itself.
      */
     String hashToolCall(final String name, final String arguments)
+    {
+        digestToolCall(name, arguments);
+        return lastHash();
+    }
+
+    void digestToolCall(final String name, final String arguments)
     {
         if (name == null)
         {
@@ -141,7 +157,7 @@ final class CanonicalJson
             write(request, out);
             digest.update(out.toByteArray());
         }
-        return finish();
+        finish();
     }
 
     /** Feeds text that is pure ASCII in chunks, else its UTF-8 encoding. */
@@ -168,14 +184,33 @@ final class CanonicalJson
         }
     }
 
-    private String finish()
+    private void finish()
     {
-        final byte[] sum = digest.digest();
+        try
+        {
+            digest.digest(sum, 0, sum.length);
+        }
+        catch (final java.security.DigestException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
         for (int i = 0; i < sum.length; i++)
         {
             hashChars[7 + 2 * i] = HEX[(sum[i] >> 4) & 0xF];
             hashChars[8 + 2 * i] = HEX[sum[i] & 0xF];
         }
+    }
+
+    /**
+     * @return the characters of the last hash computed; overwritten by the next.
+     */
+    char[] lastHashChars()
+    {
+        return hashChars;
+    }
+
+    String lastHash()
+    {
         return new String(hashChars);
     }
 

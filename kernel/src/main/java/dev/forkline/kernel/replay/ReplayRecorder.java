@@ -80,7 +80,7 @@ final class ReplayRecorder implements Recorder
             return;
         }
         final EventView event = next();
-        if (event != null && event.kind() == kind && content.equals(recorded.content))
+        if (event != null && event.kind() == kind && decoded(event) && content.equals(recorded.content))
         {
             return;
         }
@@ -102,12 +102,13 @@ final class ReplayRecorder implements Recorder
         {
             return live.model(request, liveModel);
         }
-        final String hash = canonical.hash(request);
+        canonical.digest(request);
         final EventView event = next();
-        if (event != null && event.kind() == EventKind.MODEL_RESPONSE && matches(hash))
+        if (event != null && event.kind() == EventKind.MODEL_RESPONSE && decoded(event) && requestMatches())
         {
             return new ModelTurn(recorded.content, recorded.toolCalls, recorded.model, recorded.usage);
         }
+        final String hash = canonical.lastHash();
         goLive(event, EventKind.MODEL_RESPONSE, null, request, hash);
         final ModelTurn turn = (ModelTurn)takeOverride();
         return live.recordModel(turn != null ? turn : liveModel.apply(request), hash);
@@ -120,12 +121,14 @@ final class ReplayRecorder implements Recorder
         {
             return live.tool(call, liveTool);
         }
-        final String hash = canonical.hashToolCall(call.name(), call.arguments());
+        canonical.digestToolCall(call.name(), call.arguments());
         final EventView event = next();
-        if (event != null && event.kind() == EventKind.TOOL_RESULT && call.name().equals(recorded.name) && matches(hash))
+        if (event != null && event.kind() == EventKind.TOOL_RESULT && decoded(event) &&
+            recorded.nameEquals(call.name()) && requestMatches())
         {
             return new ToolResult(recorded.content == null ? "" : recorded.content, recorded.error);
         }
+        final String hash = canonical.lastHash();
         goLive(event, EventKind.TOOL_RESULT, call.name(), call.arguments(), hash);
         final ToolResult result = (ToolResult)takeOverride();
         return live.recordTool(call, result != null ? result : liveTool.apply(call), hash);
@@ -176,12 +179,13 @@ final class ReplayRecorder implements Recorder
         {
             throw new IllegalArgumentException("effect name must not be null");
         }
-        final String hash = canonical.hash(request);
+        canonical.digest(request);
         final EventView event = next();
-        if (event != null && event.kind() == EventKind.EFFECT && name.equals(recorded.name) && matches(hash))
+        if (event != null && event.kind() == EventKind.EFFECT && decoded(event) && recorded.nameEquals(name) && requestMatches())
         {
             return recorded.response;
         }
+        final String hash = canonical.lastHash();
         goLive(event, EventKind.EFFECT, name, request, hash);
         final String response = (String)takeOverride();
         return live.recordEffect(name, request, response != null ? response : liveEffect.apply(request), hash);
@@ -196,7 +200,7 @@ final class ReplayRecorder implements Recorder
             return;
         }
         final EventView event = next();
-        if (event != null && event.kind() == EventKind.SESSION_END && Objects.equals(status, recorded.status))
+        if (event != null && event.kind() == EventKind.SESSION_END && decoded(event) && Objects.equals(status, recorded.status))
         {
             return;
         }
@@ -264,7 +268,6 @@ final class ReplayRecorder implements Recorder
             final EventKind kind = event.kind();
             if (kind != EventKind.SESSION_START && kind != EventKind.OUTCOME && kind != EventKind.ANNOTATION)
             {
-                recorded.decode(event);
                 return event;
             }
         }
@@ -273,13 +276,20 @@ final class ReplayRecorder implements Recorder
     /**
      * A recorded event without a request hash (imported from elsewhere) is matched on kind and name only.
      */
-    private boolean matches(final String hash)
+    private boolean requestMatches()
     {
-        return recorded.requestHash == null || hash.equals(recorded.requestHash);
+        return !recorded.hasRequestHash() || recorded.requestHashEquals(canonical.lastHashChars());
+    }
+
+    private boolean decoded(final EventView event)
+    {
+        recorded.decode(event);
+        return true;
     }
 
     private RecordedPayload value(final EventView event)
     {
+        recorded.decodeValue(event);
         if (!recorded.hasValue)
         {
             throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
@@ -306,7 +316,7 @@ final class ReplayRecorder implements Recorder
         }
         final String came = came(kind, name, request, hash);
         final String recordedExcerpt = event == null ?
-            "end of branch (" + step + " steps)" : kindName(event) + " " + recorded.excerpt();
+            "end of branch (" + step + " steps)" : kindName(event) + " " + RecordedPayload.excerpt(event);
         if (policy == DivergencePolicy.FAIL)
         {
             close();
