@@ -37,6 +37,7 @@ final class BranchState
     private volatile long outcomeLocation = NO_LOCATION;
     private volatile long lastTimestampNanos;
     private volatile int forkCount;
+    private byte[] chainHead; // written by the single index writer only
 
     BranchState(final int id, final String name, final String session, final BranchState parent, final long forkStep)
     {
@@ -139,6 +140,26 @@ final class BranchState
         {
             this.forkCount = forkCount;
         }
+    }
+
+    /**
+     * @return the hash-chain value of the branch's last sealed event, or null before its first.
+     */
+    byte[] chainHead()
+    {
+        return chainHead;
+    }
+
+    /**
+     * Sets the hash-chain value of the branch's last sealed event (copied).
+     */
+    void chainHead(final byte[] link)
+    {
+        if (chainHead == null)
+        {
+            chainHead = new byte[link.length];
+        }
+        System.arraycopy(link, 0, chainHead, 0, link.length);
     }
 
     /** Called by the single index writer when a fork of this branch is indexed; numbers the next fork. */

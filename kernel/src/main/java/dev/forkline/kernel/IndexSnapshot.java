@@ -30,7 +30,7 @@ final class IndexSnapshot
     private static final int STAGING = 1 << 20;
 
     /** A loaded snapshot: the table it holds and the journal position it covers. */
-    record Loaded(BranchTable table, long mark, int markChecksum, long events)
+    record Loaded(BranchTable table, long mark, int markChecksum, long events, long sealedMark)
     {
     }
 
@@ -46,7 +46,8 @@ final class IndexSnapshot
     /**
      * Writes the snapshot of {@code table} as of journal index {@code mark}. The table must not change meanwhile.
      */
-    static void write(final Path storeDir, final BranchTable table, final long mark, final int markChecksum, final long events)
+    static void write(
+        final Path storeDir, final BranchTable table, final long mark, final int markChecksum, final long events, final long sealedMark)
         throws IOException
     {
         final Path dir = storeDir.resolve(DIRECTORY);
@@ -59,7 +60,7 @@ final class IndexSnapshot
             StandardOpenOption.TRUNCATE_EXISTING))
         {
             buffer.putInt(MAGIC).putInt(VERSION).putLong(mark).putInt(markChecksum).putInt(branches.size())
-                .putLong(events).putLong(0);
+                .putLong(events).putLong(sealedMark);
             for (final BranchState branch : branches)
             {
                 final byte[] name = branch.name.getBytes(StandardCharsets.UTF_8);
@@ -73,6 +74,7 @@ final class IndexSnapshot
                     .putLong(branch.outcomeLocation())
                     .putLong(branch.lastTimestampNanos())
                     .putInt(branch.forkCount())
+                    .put(branch.chainHead() == null ? ChainHash.ZERO : branch.chainHead())
                     .putInt(name.length)
                     .put(name);
                 for (long step = branch.forkStep; step < length; step++)
@@ -161,6 +163,8 @@ final class IndexSnapshot
         final int markChecksum = in.getInt(MARK_CHECKSUM_OFFSET);
         final int count = in.getInt(BRANCH_COUNT_OFFSET);
         final long events = in.getLong(EVENTS_OFFSET);
+        final long sealedMark = in.getLong(SEALED_MARK_OFFSET);
+        final byte[] chainHead = new byte[ChainSealDescriptor.HASH_LENGTH];
         final BranchTable table = new BranchTable();
         in.position(HEADER_LENGTH);
         for (int i = 0; i < count; i++)
@@ -173,6 +177,7 @@ final class IndexSnapshot
             final long outcomeLocation = in.getLong();
             final long lastTimestamp = in.getLong();
             final int forkCount = in.getInt();
+            in.get(chainHead);
             final byte[] name = new byte[in.getInt()];
             in.get(name);
             final long[] locations = new long[(int)Math.max(8, length - forkStep)];
@@ -187,7 +192,11 @@ final class IndexSnapshot
                 return null;
             }
             branch.restoreIndex(locations, length, forkEventLocation, outcomeLocation, lastTimestamp, forkCount);
+            if (!java.util.Arrays.equals(chainHead, ChainHash.ZERO))
+            {
+                branch.chainHead(chainHead);
+            }
         }
-        return in.position() == bodyLength ? new Loaded(table, mark, markChecksum, events) : null;
+        return in.position() == bodyLength ? new Loaded(table, mark, markChecksum, events, sealedMark) : null;
     }
 }

@@ -22,13 +22,14 @@ package dev.forkline.kernel;
  *  |                 Events covered (for reports)                  | 24
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                          Reserved                             | 32
+ *  |       Sealed mark: location of the last event a seal covers   | 32
  *  |                                                               |
  *  +---------------------------------------------------------------+
  * Then one record a branch, in id order:
  *  | Branch Id (int) | Parent Id (int, -1 for a root) | Fork Step (long) | Length (long)         |
  *  | Fork Event Location (long) | Outcome Location (long) | Last Timestamp (long)             |
- *  | Fork Count (int) | Name Length (int) | Name (UTF-8) | Locations (long x (Length - Fork Step)) |
+ *  | Fork Count (int) | Chain Head (32 bytes, zeros before the first seal) | Name Length (int) |
+ *  | Name (UTF-8) | Locations (long x (Length - Fork Step)) |
  * Then:
  *  | CRC32C of every byte before it (int) |
  * </pre>
@@ -46,10 +47,11 @@ final class IndexSnapshotDescriptor
     static final int MARK_CHECKSUM_OFFSET = 16;
     static final int BRANCH_COUNT_OFFSET = 20;
     static final int EVENTS_OFFSET = 24;
+    static final int SEALED_MARK_OFFSET = 32;
     static final int HEADER_LENGTH = 40;
 
     /** Fixed part of a branch record, before the name. */
-    static final int BRANCH_FIXED_LENGTH = 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + 4;
+    static final int BRANCH_FIXED_LENGTH = 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + ChainSealDescriptor.HASH_LENGTH + 4;
 
     static final String DIRECTORY = "index";
     static final String FILE_NAME = "snapshot";

@@ -31,6 +31,8 @@ final class JournalIndexer implements AutoCloseable
     private long skipped;
     private long lastLocation = BranchState.NO_LOCATION;
     private int lastChecksum;
+    private long sealedUpTo = BranchState.NO_LOCATION;
+    private final byte[] link = new byte[ChainSealDescriptor.HASH_LENGTH];
 
     JournalIndexer(final Journal journal, final BranchTable branches)
     {
@@ -113,7 +115,7 @@ final class JournalIndexer implements AutoCloseable
         int count = 0;
         while (true)
         {
-            try (DocumentContext dc = tailer.readingDocument())
+            try (DocumentContext dc = tailer.readingDocument(true))
             {
                 if (!dc.isPresent())
                 {
@@ -122,6 +124,11 @@ final class JournalIndexer implements AutoCloseable
                 final Bytes<?> bytes = dc.wire().bytes();
                 final int length = (int)bytes.readRemaining();
                 record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                if (dc.isMetaData())
+                {
+                    indexSeal(length);
+                    continue;
+                }
                 header.wrap(record, 0);
                 final String problem = header.validate(length);
                 if (problem != null)
@@ -140,6 +147,52 @@ final class JournalIndexer implements AutoCloseable
         events += count;
         indexedThisRun += count;
         return count;
+    }
+
+    /**
+     * Takes the chain values of a seal record as the heads of their branches; other metadata is Chronicle's own.
+     */
+    private void indexSeal(final int length)
+    {
+        if (length < ChainSealDescriptor.HEADER_LENGTH ||
+            record.getInt(ChainSealDescriptor.MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != ChainSealDescriptor.MAGIC)
+        {
+            return;
+        }
+        final int count = record.getInt(ChainSealDescriptor.COUNT_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (count < 0 || ChainSealDescriptor.HEADER_LENGTH + (long)count * ChainSealDescriptor.ENTRY_LENGTH > length)
+        {
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final int offset = ChainSealDescriptor.HEADER_LENGTH + i * ChainSealDescriptor.ENTRY_LENGTH;
+            final long location = record.getLong(offset + ChainSealDescriptor.ENTRY_LOCATION_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+            final BranchState branch = branches.byId(
+                record.getInt(offset + ChainSealDescriptor.ENTRY_BRANCH_ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN));
+            if (branch != null && location > sealedUpTo)
+            {
+                record.getBytes(offset + ChainSealDescriptor.ENTRY_CHAIN_OFFSET, link);
+                branch.chainHead(link);
+                sealedUpTo = location;
+            }
+        }
+    }
+
+    /**
+     * @return the location of the last event a seal covers, or {@link BranchState#NO_LOCATION}.
+     */
+    synchronized long sealedUpTo()
+    {
+        return sealedUpTo;
+    }
+
+    /**
+     * Sets the sealed mark loaded from a snapshot.
+     */
+    synchronized void sealedUpTo(final long location)
+    {
+        sealedUpTo = location;
     }
 
     private boolean index(final long location)

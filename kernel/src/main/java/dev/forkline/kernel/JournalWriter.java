@@ -55,10 +55,18 @@ final class JournalWriter implements Runnable, MessageHandler
     private int lastChecksum;
     private long eventsWritten;
     private long bytesSinceSpaceCheck = SPACE_CHECK_INTERVAL;
+    private final long sealedAtStart;
+    private ChainSealer sealer;
 
     JournalWriter(
-        final Journal journal, final BranchTable branches, final Durability durability, final int ringCapacity, final DiskSpace diskSpace)
+        final Journal journal,
+        final BranchTable branches,
+        final Durability durability,
+        final int ringCapacity,
+        final DiskSpace diskSpace,
+        final long sealedUpTo)
     {
+        this.sealedAtStart = sealedUpTo;
         this.journal = journal;
         this.branches = branches;
         this.durability = durability;
@@ -197,6 +205,12 @@ final class JournalWriter implements Runnable, MessageHandler
         return lastChecksum;
     }
 
+    /** After {@link #stop()}: the location of the last event sealed into the hash chain. */
+    long sealedUpTo()
+    {
+        return sealer == null ? sealedAtStart : sealer.sealedUpTo();
+    }
+
     /** After {@link #stop()}: how many events this writer wrote. */
     long eventsWritten()
     {
@@ -210,6 +224,7 @@ final class JournalWriter implements Runnable, MessageHandler
         try
         {
             appender = journal.createAppender();
+            sealer = new ChainSealer(journal, branches, sealedAtStart);
             while (true)
             {
                 final int read = ring.read(this, BATCH_LIMIT);
@@ -223,6 +238,11 @@ final class JournalWriter implements Runnable, MessageHandler
                 }
                 if (read == 0)
                 {
+                    if (sealer.sealSome(appender, ring) > 0)
+                    {
+                        idle.reset();
+                        continue;
+                    }
                     if (stopping && ring.size() == 0)
                     {
                         break;
@@ -245,6 +265,10 @@ final class JournalWriter implements Runnable, MessageHandler
         }
         finally
         {
+            if (sealer != null)
+            {
+                sealer.close();
+            }
             if (appender != null)
             {
                 appender.close();

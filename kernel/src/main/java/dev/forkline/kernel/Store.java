@@ -115,7 +115,8 @@ public final class Store implements AutoCloseable
             journal = Journal.open(directory, false);
             final JournalIndexer indexer = openIndex(directory, journal);
             final BranchTable branches = indexer.branches();
-            final JournalWriter writer = new JournalWriter(journal, branches, options.durability(), options.ringCapacity(), diskSpace);
+            final JournalWriter writer = new JournalWriter(
+                journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
             return store;
@@ -166,7 +167,11 @@ public final class Store implements AutoCloseable
         if (snapshot != null && snapshot.mark() != BranchState.NO_LOCATION)
         {
             indexer = new JournalIndexer(journal, snapshot.table());
-            if (!indexer.startAfter(snapshot.mark(), snapshot.markChecksum(), snapshot.events()))
+            if (indexer.startAfter(snapshot.mark(), snapshot.markChecksum(), snapshot.events()))
+            {
+                indexer.sealedUpTo(snapshot.sealedMark());
+            }
+            else
             {
                 indexer.close();
                 indexer = null;
@@ -351,6 +356,18 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Checks every branch's hash chain against the seals in the journal: an event changed, removed or reordered
+     * after it was sealed is named. Events are sealed when the journal thread pauses and when the store closes.
+     *
+     * @return what was found, with each branch's chain head.
+     */
+    public ChainReport verifyChain()
+    {
+        checkOpen();
+        return ChainVerifier.verify(this, journal, branches);
+    }
+
+    /**
      * @return a copy of the event at {@code step} of {@code branch} (an ancestor's, for a shared prefix).
      * @throws ForklineException {@code UNKNOWN_BRANCH}, {@code STEP_OUT_OF_RANGE}, {@code CORRUPT_EVENT}.
      */
@@ -490,7 +507,7 @@ public final class Store implements AutoCloseable
         try
         {
             IndexSnapshot.write(directory, branches, mark, wrote ? writer.lastChecksum() : indexer.lastChecksum(),
-                indexer.events() + writer.eventsWritten());
+                indexer.events() + writer.eventsWritten(), writer.sealedUpTo());
         }
         catch (final IOException ex)
         {

@@ -1,0 +1,174 @@
+package dev.forkline.kernel;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.forkline.kernel.ChainSealDescriptor.*;
+
+/**
+ * Implements {@link Store#verifyChain()}: one pass over the journal, data and seal records together. Each
+ * event's record digest waits in its branch's queue until the seal that covers it arrives; then the link is
+ * recomputed from the previous seal of the branch and compared. Taking the previous link from the seal rather
+ * than from the recomputation keeps a damage local: the event that was changed is the one named.
+ */
+final class ChainVerifier
+{
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private record Pending(long location, int branchId, long step, EventKind kind, byte[] digest)
+    {
+    }
+
+    private static final class BranchChain
+    {
+        final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        byte[] previousSeal;
+        long expectedStep = -1;
+    }
+
+    private ChainVerifier()
+    {
+    }
+
+    static ChainReport verify(final Store store, final Journal journal, final BranchTable branches)
+    {
+        if (!store.isReadOnly())
+        {
+            store.commit();
+        }
+        final ChainHash hash = new ChainHash();
+        final Int2ObjectHashMap<BranchChain> chains = new Int2ObjectHashMap<>();
+        final Long2ObjectHashMap<Pending> unsealedByLocation = new Long2ObjectHashMap<>();
+        final List<String> problems = new ArrayList<>();
+        final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+        final EventHeader header = new EventHeader();
+        final byte[] expected = new byte[HASH_LENGTH];
+        final byte[] sealed = new byte[HASH_LENGTH];
+        long sealedCount = 0;
+
+        try (ExcerptTailer tailer = journal.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument(true))
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    final int length = (int)bytes.readRemaining();
+                    record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                    if (!dc.isMetaData())
+                    {
+                        header.wrap(record, 0);
+                        if (header.validate(length) != null)
+                        {
+                            continue; // checksum damage is verify()'s to report
+                        }
+                        final BranchState branch = branches.byId(header.branchId());
+                        if (branch == null)
+                        {
+                            continue;
+                        }
+                        final BranchChain chain = chains.computeIfAbsent(branch.id, id -> new BranchChain());
+                        final EventKind kind = EventKind.fromCode(header.kindCode());
+                        final long step = header.step();
+                        if (chain.expectedStep >= 0 && step != chain.expectedStep)
+                        {
+                            note(problems, branch.name + "@" + step + " is out of order: step " + chain.expectedStep +
+                                " was expected (an event was removed, or events were reordered)");
+                        }
+                        chain.expectedStep = kind == EventKind.FORK ? step : step + 1;
+                        final byte[] digest = new byte[HASH_LENGTH];
+                        hash.digestRecord(record, 0, length, digest);
+                        final Pending pending = new Pending(dc.index(), branch.id, step, kind, digest);
+                        chain.pending.add(pending);
+                        unsealedByLocation.put(dc.index(), pending);
+                    }
+                    else if (length >= HEADER_LENGTH && record.getInt(MAGIC_OFFSET, ORDER) == MAGIC)
+                    {
+                        final int count = record.getInt(COUNT_OFFSET, ORDER);
+                        for (int i = 0; i < count && HEADER_LENGTH + (i + 1) * ENTRY_LENGTH <= length; i++)
+                        {
+                            final int offset = HEADER_LENGTH + i * ENTRY_LENGTH;
+                            final long location = record.getLong(offset + ENTRY_LOCATION_OFFSET, ORDER);
+                            final int branchId = record.getInt(offset + ENTRY_BRANCH_ID_OFFSET, ORDER);
+                            record.getBytes(offset + ENTRY_CHAIN_OFFSET, sealed);
+                            final BranchState branch = branches.byId(branchId);
+                            final BranchChain chain = chains.computeIfAbsent(branchId, id -> new BranchChain());
+                            final String name = branch == null ? "branch id " + branchId : branch.name;
+                            final Pending head = chain.pending.peek();
+                            if (head == null || head.location() != location)
+                            {
+                                final Pending target = unsealedByLocation.get(location);
+                                if (target != null && target.branchId() == branchId)
+                                {
+                                    // sealed out of the branch's order: everything before it in the queue lacks a seal
+                                    while (chain.pending.peek() != null && chain.pending.peek().location() != location)
+                                    {
+                                        final Pending skipped = chain.pending.poll();
+                                        unsealedByLocation.remove(skipped.location());
+                                        note(problems, name + "@" + skipped.step() + " has no seal of its own (inserted or moved)");
+                                    }
+                                }
+                                else
+                                {
+                                    note(problems, name + ": the event sealed at journal index 0x" + Long.toHexString(location) +
+                                        " is missing (removed or moved)");
+                                    chain.previousSeal = sealed.clone();
+                                    continue;
+                                }
+                            }
+                            final Pending current = chain.pending.poll();
+                            unsealedByLocation.remove(current.location());
+                            hash.link(chain.previousSeal, current.digest(), expected);
+                            if (!Arrays.equals(expected, sealed))
+                            {
+                                note(problems, name + "@" + current.step() + " (" + current.kind().wireName() +
+                                    ") does not match its seal: the event, or the one before it, was changed");
+                            }
+                            else
+                            {
+                                sealedCount++;
+                            }
+                            chain.previousSeal = sealed.clone();
+                        }
+                    }
+                }
+            }
+        }
+
+        final Map<String, String> heads = new TreeMap<>();
+        for (final BranchState branch : branches.all())
+        {
+            final BranchChain chain = chains.get(branch.id);
+            if (chain != null && chain.previousSeal != null)
+            {
+                heads.put(branch.name, HexFormat.of().formatHex(chain.previousSeal));
+            }
+        }
+        return new ChainReport(sealedCount, unsealedByLocation.size(), List.copyOf(problems), heads);
+    }
+
+    private static void note(final List<String> problems, final String problem)
+    {
+        if (problems.size() < VerifyReport.MAX_LISTED)
+        {
+            problems.add(problem);
+        }
+    }
+}
