@@ -2,7 +2,7 @@ package dev.forkline.kernel;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.ArrayList;
 
 /**
  * Everything the store knows about one branch: its place in the fork tree, where each of its own events
@@ -25,7 +25,7 @@ final class BranchState
     /** Steps below this are the parent's; the branch's own events start here. 0 for a root branch. */
     final long forkStep;
 
-    /** On a root branch: the root and every fork of its session, in creation order; else null. */
+    /** On a root branch: the root and every fork of its session, in creation order; else null. Guarded by the table. */
     private final List<BranchState> family;
 
     /** Next step to assign; guarded by this object's monitor in a writing store. */
@@ -48,7 +48,7 @@ final class BranchState
         this.forkStep = forkStep;
         this.nextStep = forkStep;
         this.length = forkStep;
-        this.family = parent == null ? new CopyOnWriteArrayList<>(List.of(this)) : null;
+        this.family = parent == null ? new ArrayList<>(List.of(this)) : null;
     }
 
     List<BranchState> family()

@@ -141,7 +141,7 @@ final class BranchTable
     /**
      * @return the branches of one session, root first, in creation order.
      */
-    List<BranchState> ofSession(final String session)
+    synchronized List<BranchState> ofSession(final String session)
     {
         final BranchState root = byName.get(session);
         return root == null || !root.isRoot() ? List.of() : List.copyOf(root.family());

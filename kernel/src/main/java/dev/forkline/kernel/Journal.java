@@ -1,5 +1,6 @@
 package dev.forkline.kernel;
 
+import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -33,14 +34,17 @@ final class Journal implements AutoCloseable
     }
 
     /**
-     * @param storeDir the store directory.
-     * @param readOnly true to read a store another process may be writing.
+     * @param storeDir   the store directory.
+     * @param readOnly   true to read a store another process may be writing.
+     * @param durability of a writing store: with {@link Durability#SYNC} the appender's {@code sync()} is a
+     *                   synchronous msync (Chronicle's default is {@code MS_ASYNC}, which Linux ignores).
      */
-    static Journal open(final Path storeDir, final boolean readOnly)
+    static Journal open(final Path storeDir, final boolean readOnly, final Durability durability)
     {
         final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(storeDir.resolve(DIRECTORY))
             .rollCycle(RollCycles.FAST_DAILY)
             .readOnly(readOnly)
+            .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE)
             // The store lock admits one writing process, so a queue lock still held at open was left by a
             // writer that died; do not wait the default ten seconds before taking it over.
             .timeoutMS(500)

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A Forkline store: one directory holding the journal of every recorded event and the index over it.
@@ -48,6 +49,8 @@ public final class Store implements AutoCloseable
     private final JournalIndexer indexer;
     private final JournalWriter writer;
     private final OffsetEpochNanoClock clock = new OffsetEpochNanoClock();
+    private final ThreadLocal<ExcerptTailer> threadTailers = new ThreadLocal<>();
+    private final ConcurrentLinkedQueue<ExcerptTailer> openTailers = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     private Store(
@@ -112,7 +115,7 @@ public final class Store implements AutoCloseable
         {
             final DiskSpace diskSpace = new DiskSpace(directory, options.minFreeDisk());
             diskSpace.check();
-            journal = Journal.open(directory, false);
+            journal = Journal.open(directory, false, options.durability());
             final JournalIndexer indexer = openIndex(directory, journal);
             final BranchTable branches = indexer.branches();
             final JournalWriter writer = new JournalWriter(
@@ -144,7 +147,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
-        final Journal journal = Journal.open(directory, true);
+        final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
         try
         {
             final JournalIndexer indexer = openIndex(directory, journal);
@@ -378,15 +381,25 @@ public final class Store implements AutoCloseable
         {
             throw new IllegalArgumentException("step must not be negative: " + step);
         }
-        try (EventCursor cursor = new EventCursor(this, state, tailer(), branches, step, step + 1))
+        final BranchState owner = state.owner(step);
+        if (step >= owner.length() && !awaitStep(owner, step))
         {
-            if (!cursor.next())
-            {
-                throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
-                    "step " + step + " is past the head of " + branch + " (" + state.length() + " steps)");
-            }
-            return cursor.event().toEvent();
+            throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
+                "step " + step + " is past the head of " + branch + " (" + state.length() + " steps)");
         }
+        final long location = owner.ownLocation(step);
+        if (location == BranchState.NO_LOCATION)
+        {
+            throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
+                "corrupt event " + branch + "@" + step + ": event is missing from the journal (a damaged record was skipped)");
+        }
+        final Event event = eventAt(location);
+        if (event == null)
+        {
+            throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT, "corrupt event " + branch + "@" + step +
+                " (journal index 0x" + Long.toHexString(location) + "): journal has no record at this index");
+        }
+        return event;
     }
 
     /**
@@ -488,6 +501,11 @@ public final class Store implements AutoCloseable
         }
         finally
         {
+            for (final ExcerptTailer tailer : openTailers)
+            {
+                tailer.singleThreadedCheckReset();
+                tailer.close();
+            }
             journal.close();
             if (lock != null)
             {
@@ -668,28 +686,44 @@ public final class Store implements AutoCloseable
         {
             return null;
         }
-        try (ExcerptTailer tailer = tailer())
+        final ExcerptTailer tailer = threadTailer();
+        if (!tailer.moveToIndex(location))
         {
-            if (!tailer.moveToIndex(location))
+            return null;
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
             {
                 return null;
             }
-            try (DocumentContext dc = tailer.readingDocument())
+            final Bytes<?> bytes = dc.wire().bytes();
+            final EventView view = new EventView(branches);
+            final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
+            if (problem != null)
             {
-                if (!dc.isPresent())
-                {
-                    return null;
-                }
-                final Bytes<?> bytes = dc.wire().bytes();
-                final EventView view = new EventView(branches);
-                final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
-                if (problem != null)
-                {
-                    throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
-                        "corrupt event at journal index 0x" + Long.toHexString(location) + ": " + problem);
-                }
-                return view.toEvent();
+                final BranchState branch = branches.byId(view.branchId());
+                throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT, "corrupt event " +
+                    (branch == null ? "" : branch.name + "@" + view.step() + " ") +
+                    "(journal index 0x" + Long.toHexString(location) + "): " + problem);
             }
+            return view.toEvent();
         }
+    }
+
+    /**
+     * @return this thread's tailer for single reads: a new tailer per read would list the journal directory,
+     * map a file and search Chronicle's index every time.
+     */
+    private ExcerptTailer threadTailer()
+    {
+        ExcerptTailer tailer = threadTailers.get();
+        if (tailer == null)
+        {
+            tailer = journal.createTailer();
+            threadTailers.set(tailer);
+            openTailers.add(tailer);
+        }
+        return tailer;
     }
 }
