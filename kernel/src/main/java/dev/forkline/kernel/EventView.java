@@ -146,6 +146,14 @@ public final class EventView
         return header.branchId();
     }
 
+    /**
+     * @return the branch id in the header when the record is long enough to have one, else -1.
+     */
+    int branchIdIfPresent()
+    {
+        return record.capacity() >= EventHeaderDescriptor.HEADER_LENGTH ? header.branchId() : -1;
+    }
+
     @Override
     public String toString()
     {

@@ -702,7 +702,7 @@ public final class Store implements AutoCloseable
             final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
             if (problem != null)
             {
-                final BranchState branch = branches.byId(view.branchId());
+                final BranchState branch = branches.byId(view.branchIdIfPresent());
                 throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT, "corrupt event " +
                     (branch == null ? "" : branch.name + "@" + view.step() + " ") +
                     "(journal index 0x" + Long.toHexString(location) + "): " + problem);

@@ -37,7 +37,7 @@ final class StoreVerifier
                 if (cursor.problem() != null)
                 {
                     damagedCount++;
-                    final BranchState guess = branches.byId(event.branchId());
+                    final BranchState guess = branches.byId(event.branchIdIfPresent());
                     if (guess != null)
                     {
                         affected.add(guess.session);
