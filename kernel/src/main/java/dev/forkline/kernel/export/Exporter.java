@@ -1,0 +1,355 @@
+package dev.forkline.kernel.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forkline.kernel.BranchInfo;
+import dev.forkline.kernel.Event;
+import dev.forkline.kernel.EventKind;
+import dev.forkline.kernel.ForklineException;
+import dev.forkline.kernel.JournalCursor;
+import dev.forkline.kernel.Store;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Exports a store to training data: streams JSON lines of one {@link ExportFormat} to an {@link OutputStream}
+ * and returns what it wrote.
+ * <pre>{@code
+ * try (Store store = Store.openReadOnly(dir); OutputStream out = Files.newOutputStream(file)) {
+ *     ExportSummary summary = new Exporter(store, new ExportOptions().format(ExportFormat.OPENAI_CHAT)).export(out);
+ * }
+ * }</pre>
+ * Sessions are exported one at a time, in the order they were started, so memory grows with the largest
+ * session and not with the store; the same store and options give the same bytes. Secrets are redacted
+ * unless {@link ExportOptions#redact(boolean)} turns it off. The selection rules are in {@code docs/export.md}.
+ * <p>
+ * Threading: one export at a time per instance, on the calling thread.
+ */
+public final class Exporter
+{
+    private final Store store;
+    private final ExportOptions options;
+    private final SecretRedactor redactor;
+    private final List<SkippedSession> skipped = new ArrayList<>();
+    private long skippedCount;
+    private long filtered;
+    private long sessions;
+    private long examples;
+    private long pairs;
+
+    /**
+     * @param store   the store to export, open for reading or writing.
+     * @param options what to export; read when {@link #export} starts.
+     */
+    public Exporter(final Store store, final ExportOptions options)
+    {
+        if (store == null || options == null)
+        {
+            throw new IllegalArgumentException("store and options must not be null");
+        }
+        this.store = store;
+        this.options = options;
+        this.redactor = new SecretRedactor(options.redact());
+    }
+
+    /**
+     * Writes the export to {@code out} (buffered here; the stream is flushed, not closed).
+     *
+     * @return what was written.
+     * @throws IllegalArgumentException when the options name a session the store does not have.
+     * @throws ForklineException        {@code IO_ERROR} when writing fails; a damaged session is skipped instead,
+     *                                  and named in the summary.
+     */
+    public ExportSummary export(final OutputStream out)
+    {
+        if (out == null)
+        {
+            throw new IllegalArgumentException("output stream must not be null");
+        }
+        final LineSink sink = new LineSink(out);
+        final Set<String> wanted = wantedSessions();
+        if (options.format() == ExportFormat.EVENTS)
+        {
+            exportEvents(sink, wanted);
+        }
+        else
+        {
+            exportExamples(sink, wanted);
+        }
+        sink.flush();
+        return new ExportSummary(options.format(), examples, pairs, sink.bytes(), redactor.redactions(), sessions,
+            filtered, skippedCount, List.copyOf(skipped));
+    }
+
+    private Set<String> wantedSessions()
+    {
+        final List<String> all = store.sessions();
+        if (options.sessions().isEmpty())
+        {
+            return new LinkedHashSet<>(all);
+        }
+        final Set<String> known = Set.copyOf(all);
+        for (final String session : options.sessions())
+        {
+            if (!known.contains(session))
+            {
+                throw new IllegalArgumentException("unknown session '" + session + "'");
+            }
+        }
+        final Set<String> wanted = new LinkedHashSet<>();
+        for (final String session : all)
+        {
+            if (options.sessions().contains(session))
+            {
+                wanted.add(session);
+            }
+        }
+        return wanted;
+    }
+
+    private void exportExamples(final LineSink sink, final Set<String> wanted)
+    {
+        final ExportFormat format = options.format();
+        final TurnParser parser = new TurnParser(redactor);
+        final MessageRenderer renderer = new MessageRenderer(format);
+        final ChatLines chat = new ChatLines(format, renderer, sink);
+        final PreferencePairs preference = new PreferencePairs(format, renderer, sink);
+        for (final String session : wanted)
+        {
+            final JsonNode start = sessionStart(session);
+            if (start == null)
+            {
+                continue;
+            }
+            try
+            {
+                final SessionTree tree = SessionTree.load(store, session, parser);
+                final byte[] tools = renderer.tools(start.get("tools"));
+                final long before = examples;
+                if (format.isPreference())
+                {
+                    final int written = preference.write(tree, tools);
+                    pairs += written;
+                    examples += written;
+                    if (written == 0)
+                    {
+                        throw new SessionSkip("no two branches fork at one step, differ in outcome and share a prompt");
+                    }
+                }
+                else
+                {
+                    for (final int branch : selectBranches(tree))
+                    {
+                        if (chat.write(tree.sequences[branch], tools))
+                        {
+                            examples++;
+                        }
+                    }
+                    if (examples == before)
+                    {
+                        throw new SessionSkip("no selected branch has an assistant turn");
+                    }
+                }
+                sessions++;
+            }
+            catch (final SessionSkip skip)
+            {
+                skip(session, skip.getMessage());
+            }
+            catch (final IOException ex)
+            {
+                skip(session, "session.start tools cannot be read: " + TurnParser.firstLine(ex.getMessage()));
+            }
+        }
+    }
+
+    private List<Integer> selectBranches(final SessionTree tree)
+    {
+        final List<Integer> selected = new ArrayList<>();
+        int best = -1;
+        for (int i = 0; i < tree.size(); i++)
+        {
+            if (!outcomeMatches(tree.reward[i], tree.label[i]))
+            {
+                continue;
+            }
+            switch (options.branches())
+            {
+                case ALL -> selected.add(i);
+                case LEAVES ->
+                {
+                    if (!tree.hasForks(i))
+                    {
+                        selected.add(i);
+                    }
+                }
+                case BEST ->
+                {
+                    if (!Double.isNaN(tree.reward[i]) && (best < 0 || tree.reward[i] > tree.reward[best]))
+                    {
+                        best = i;
+                    }
+                }
+            }
+        }
+        if (best >= 0)
+        {
+            selected.add(best);
+        }
+        if (selected.isEmpty())
+        {
+            throw new SessionSkip(options.branches() == BranchSelection.BEST ?
+                "no branch has an outcome (matching the filters) to pick the best by" :
+                "no branch matches the outcome filters");
+        }
+        return selected;
+    }
+
+    private boolean outcomeMatches(final double reward, final String label)
+    {
+        if (!options.hasOutcomeFilter())
+        {
+            return true;
+        }
+        if (options.minReward() != Double.NEGATIVE_INFINITY || options.maxReward() != Double.POSITIVE_INFINITY)
+        {
+            if (Double.isNaN(reward) || reward < options.minReward() || reward > options.maxReward())
+            {
+                return false;
+            }
+        }
+        return options.label() == null || options.label().equals(label);
+    }
+
+    /**
+     * @return the parsed {@code session.start} payload, or null when the session filters leave the session out
+     * (counted) or it cannot be read (skipped).
+     */
+    private JsonNode sessionStart(final String session)
+    {
+        final Event start;
+        final JsonNode payload;
+        try
+        {
+            start = store.event(session, 0);
+            payload = start.kind() == EventKind.SESSION_START ? TurnParser.MAPPER.readTree(start.payload()) : null;
+        }
+        catch (final ForklineException | IOException ex)
+        {
+            skip(session, "session.start cannot be read: " + TurnParser.firstLine(ex.getMessage()));
+            return null;
+        }
+        if (payload == null || !payload.isObject())
+        {
+            skip(session, "step 0 is not a session.start with a JSON object");
+            return null;
+        }
+        if (!tagsMatch(payload.get("tags")) || !timeMatches(start.timestampNanos()))
+        {
+            filtered++;
+            return null;
+        }
+        return payload;
+    }
+
+    private boolean tagsMatch(final JsonNode tags)
+    {
+        for (final Map.Entry<String, String> tag : options.tags().entrySet())
+        {
+            final JsonNode value = tags == null ? null : tags.get(tag.getKey());
+            if (value == null || value.isNull() || !value.asText().equals(tag.getValue()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean timeMatches(final long nanos)
+    {
+        final Instant started = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return (options.since() == null || !started.isBefore(options.since())) &&
+            (options.until() == null || started.isBefore(options.until()));
+    }
+
+    private void exportEvents(final LineSink sink, final Set<String> wanted)
+    {
+        final EventLines lines = new EventLines(sink, redactor);
+        final Map<String, Boolean> included = new HashMap<>();
+        try (JournalCursor cursor = store.readJournal())
+        {
+            while (cursor.next())
+            {
+                if (cursor.problem() != null)
+                {
+                    skip("journal@" + cursor.journalIndex(), "damaged record left out: " + cursor.problem());
+                    continue;
+                }
+                final String session = cursor.event().session();
+                Boolean include = included.get(session);
+                if (include == null)
+                {
+                    include = wanted.contains(session) && sessionStart(session) != null && anyBranchMatches(session);
+                    included.put(session, include);
+                    if (include)
+                    {
+                        sessions++;
+                    }
+                }
+                if (include)
+                {
+                    lines.write(cursor.event());
+                    examples++;
+                }
+            }
+        }
+    }
+
+    private boolean anyBranchMatches(final String session)
+    {
+        if (!options.hasOutcomeFilter())
+        {
+            return true;
+        }
+        for (final BranchInfo branch : store.tree(session))
+        {
+            double reward = Double.NaN;
+            String label = null;
+            if (branch.outcome() != null)
+            {
+                try
+                {
+                    final JsonNode outcome = TurnParser.MAPPER.readTree(branch.outcome());
+                    reward = outcome.path("reward").isNumber() ? outcome.path("reward").asDouble() : Double.NaN;
+                    label = outcome.path("label").isTextual() ? outcome.path("label").asText() : null;
+                }
+                catch (final IOException ex)
+                {
+                    // an unreadable outcome matches no filter
+                }
+            }
+            if (outcomeMatches(reward, label))
+            {
+                return true;
+            }
+        }
+        filtered++;
+        return false;
+    }
+
+    private void skip(final String session, final String reason)
+    {
+        skippedCount++;
+        if (skipped.size() < ExportSummary.MAX_SKIPPED_LISTED)
+        {
+            skipped.add(new SkippedSession(session, reason));
+        }
+    }
+}
