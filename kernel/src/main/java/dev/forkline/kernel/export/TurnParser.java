@@ -76,7 +76,7 @@ final class TurnParser
                 default -> parser.skipChildren();
             }
         }
-        if (turn.content == null && !Turn.ASSISTANT.equals(role))
+        if (turn.content == null && (turn.toolCalls.isEmpty() || !Turn.ASSISTANT.equals(role)))
         {
             turn.content = "";
         }
