@@ -95,7 +95,7 @@ final class ChatLines
         int first = 0;
         while (first < lastAssistant && Turn.SYSTEM.equals(messages.get(first).role))
         {
-            system.append(system.length() == 0 ? "" : "\n\n").append(messages.get(first).content);
+            system.append(system.length() == 0 ? "" : "\n\n").append(messages.get(first).contentText());
             first++;
         }
         sink.putAscii("{\"conversations\":[");

@@ -26,8 +26,9 @@ import java.util.Set;
  *     ExportSummary summary = new Exporter(store, new ExportOptions().format(ExportFormat.OPENAI_CHAT)).export(out);
  * }
  * }</pre>
- * Sessions are exported one at a time, in the order they were started, so memory grows with the largest
- * session and not with the store; the same store and options give the same bytes. Secrets are redacted
+ * The journal is read once, in the order it was written; each session is exported when its last event has
+ * been read, so memory grows with the sessions in progress and not with the store (and is capped: see
+ * {@code docs/export.md}); the same store and options give the same bytes. Secrets are redacted
  * unless {@link ExportOptions#redact(boolean)} turns it off. The selection rules are in {@code docs/export.md}.
  * <p>
  * Threading: one export at a time per instance, on the calling thread.
@@ -121,51 +122,57 @@ public final class Exporter
         final MessageRenderer renderer = new MessageRenderer(format);
         final ChatLines chat = new ChatLines(format, renderer, sink);
         final PreferencePairs preference = new PreferencePairs(format, renderer, sink);
-        for (final String session : wanted)
+        new JournalSessions(store, parser).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
         {
-            final JsonNode start = sessionStart(session);
-            if (start == null)
+            public void session(final String session, final JsonNode start, final SessionTree tree)
             {
-                continue;
-            }
-            try
-            {
-                final SessionTree tree = SessionTree.load(store, session, parser);
-                final byte[] tools = renderer.tools(start.get("tools"));
-                final long before = examples;
-                if (format.isPreference())
+                try
                 {
-                    final int written = preference.write(tree, tools);
-                    pairs += written;
-                    examples += written;
-                    if (written == 0)
-                    {
-                        throw new SessionSkip("no two branches fork at one step, differ in outcome and share a prompt");
-                    }
+                    write(tree, renderer.tools(start.get("tools")), chat, preference);
+                    sessions++;
                 }
-                else
+                catch (final SessionSkip skip)
                 {
-                    for (final int branch : selectBranches(tree))
-                    {
-                        if (chat.write(tree.sequences[branch], tools))
-                        {
-                            examples++;
-                        }
-                    }
-                    if (examples == before)
-                    {
-                        throw new SessionSkip("no selected branch has an assistant turn");
-                    }
+                    skip(session, skip.getMessage());
                 }
-                sessions++;
+                catch (final IOException ex)
+                {
+                    skip(session, "session.start tools cannot be read: " + TurnParser.firstLine(ex.getMessage()));
+                }
             }
-            catch (final SessionSkip skip)
+
+            public void skip(final String session, final String reason)
             {
-                skip(session, skip.getMessage());
+                Exporter.this.skip(session, reason);
             }
-            catch (final IOException ex)
+        });
+    }
+
+    private void write(final SessionTree tree, final byte[] tools, final ChatLines chat, final PreferencePairs preference)
+    {
+        if (options.format().isPreference())
+        {
+            final int written = preference.write(tree, tools);
+            pairs += written;
+            examples += written;
+            if (written == 0)
             {
-                skip(session, "session.start tools cannot be read: " + TurnParser.firstLine(ex.getMessage()));
+                throw new SessionSkip("no two branches fork at one step, differ in outcome and share a prompt");
+            }
+        }
+        else
+        {
+            final long before = examples;
+            for (final int branch : selectBranches(tree))
+            {
+                if (chat.write(tree.sequences[branch], tools))
+                {
+                    examples++;
+                }
+            }
+            if (examples == before)
+            {
+                throw new SessionSkip("no selected branch has an assistant turn");
             }
         }
     }
@@ -229,34 +236,43 @@ public final class Exporter
     }
 
     /**
+     * @param payload the {@code session.start} payload when at hand, else null to read it.
      * @return the parsed {@code session.start} payload, or null when the session filters leave the session out
      * (counted) or it cannot be read (skipped).
      */
-    private JsonNode sessionStart(final String session)
+    private JsonNode sessionStart(final String session, final long timestampNanos, final byte[] payload)
     {
-        final Event start;
-        final JsonNode payload;
+        long startNanos = timestampNanos;
+        JsonNode start;
         try
         {
-            start = store.event(session, 0);
-            payload = start.kind() == EventKind.SESSION_START ? TurnParser.MAPPER.readTree(start.payload()) : null;
+            if (payload != null)
+            {
+                start = TurnParser.MAPPER.readTree(payload);
+            }
+            else
+            {
+                final Event event = store.event(session, 0);
+                startNanos = event.timestampNanos();
+                start = event.kind() == EventKind.SESSION_START ? TurnParser.MAPPER.readTree(event.payload()) : null;
+            }
         }
         catch (final ForklineException | IOException ex)
         {
             skip(session, "session.start cannot be read: " + TurnParser.firstLine(ex.getMessage()));
             return null;
         }
-        if (payload == null || !payload.isObject())
+        if (start == null || !start.isObject())
         {
             skip(session, "step 0 is not a session.start with a JSON object");
             return null;
         }
-        if (!tagsMatch(payload.get("tags")) || !timeMatches(start.timestampNanos()))
+        if (!tagsMatch(start.get("tags")) || !timeMatches(startNanos))
         {
             filtered++;
             return null;
         }
-        return payload;
+        return start;
     }
 
     private boolean tagsMatch(final JsonNode tags)
@@ -296,7 +312,9 @@ public final class Exporter
                 Boolean include = included.get(session);
                 if (include == null)
                 {
-                    include = wanted.contains(session) && sessionStart(session) != null && anyBranchMatches(session);
+                    final boolean isStart = cursor.event().kind() == EventKind.SESSION_START && cursor.event().step() == 0;
+                    include = wanted.contains(session) && anyBranchMatches(session) && sessionStart(session,
+                        cursor.event().timestampNanos(), isStart ? cursor.event().payloadBytes() : null) != null;
                     included.put(session, include);
                     if (include)
                     {

@@ -58,7 +58,7 @@ final class MessageRenderer
         {
             json.writeStringField("tool_call_id", turn.toolCallId);
         }
-        json.writeStringField("content", turn.content);
+        content(json, "content", turn, false);
         if (!turn.toolCalls.isEmpty())
         {
             json.writeArrayFieldStart("tool_calls");
@@ -90,7 +90,7 @@ final class MessageRenderer
                 json.writeStringField("name", turn.name);
             }
         }
-        json.writeStringField("content", turn.content == null ? "" : turn.content);
+        content(json, "content", turn, true);
         if (!turn.toolCalls.isEmpty())
         {
             json.writeArrayFieldStart("tool_calls");
@@ -121,7 +121,7 @@ final class MessageRenderer
                 if (turn.toolCalls.isEmpty())
                 {
                     json.writeStringField("from", "gpt");
-                    json.writeStringField("value", turn.content == null ? "" : turn.content);
+                    content(json, "value", turn, true);
                 }
                 else
                 {
@@ -134,9 +134,27 @@ final class MessageRenderer
         }
         if (!turn.isAssistant())
         {
-            json.writeStringField("value", turn.content);
+            content(json, "value", turn, true);
         }
         json.writeEndObject();
+    }
+
+    private static void content(final JsonGenerator json, final String field, final Turn turn, final boolean emptyForNull)
+        throws IOException
+    {
+        json.writeFieldName(field);
+        if (turn.contentOffset >= 0)
+        {
+            json.writeRawUTF8String(turn.payload, turn.contentOffset, turn.contentLength);
+        }
+        else if (turn.content == null && !emptyForNull)
+        {
+            json.writeNull();
+        }
+        else
+        {
+            json.writeString(turn.content == null ? "" : turn.content);
+        }
     }
 
     private static String functionCall(final List<ToolCall> calls) throws IOException

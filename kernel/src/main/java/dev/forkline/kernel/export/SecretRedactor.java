@@ -1,5 +1,6 @@
 package dev.forkline.kernel.export;
 
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,53 +54,19 @@ final class SecretRedactor
         {
             return false;
         }
-        final int end = offset + length;
-        for (int i = offset; i < end - 2; i++)
+        // a Latin-1 view of the bytes lets String.indexOf, an intrinsic, do the scanning
+        final String view = new String(text, offset, length, StandardCharsets.ISO_8859_1);
+        if (view.contains("sk-") || view.contains("AKIA") || view.contains("ASIA") || view.contains("earer") ||
+            view.contains("EARER") || view.contains("-----BEGIN") || view.contains("github_pat_"))
         {
-            switch (text[i])
+            return true;
+        }
+        for (int i = view.indexOf("gh"); i >= 0 && i + 3 < length; i = view.indexOf("gh", i + 2))
+        {
+            final char next = view.charAt(i + 2);
+            if (view.charAt(i + 3) == '_' && (next == 'p' || next == 'o' || next == 'u' || next == 's' || next == 'r'))
             {
-                case 's' ->
-                {
-                    if (text[i + 1] == 'k' && text[i + 2] == '-')
-                    {
-                        return true;
-                    }
-                }
-                case 'A' ->
-                {
-                    if (i + 3 < end && (text[i + 1] == 'K' || text[i + 1] == 'S') && text[i + 2] == 'I' && text[i + 3] == 'A')
-                    {
-                        return true;
-                    }
-                }
-                case 'g' ->
-                {
-                    final byte next = text[i + 2];
-                    if ((text[i + 1] == 'h' && (next == 'p' || next == 'o' || next == 'u' || next == 's' || next == 'r')) ||
-                        (text[i + 1] == 'i' && next == 't'))
-                    {
-                        return true;
-                    }
-                }
-                case 'e', 'E' ->
-                {
-                    if (i + 4 < end && (text[i + 1] | 0x20) == 'a' && (text[i + 2] | 0x20) == 'r' &&
-                        (text[i + 3] | 0x20) == 'e' && (text[i + 4] | 0x20) == 'r')
-                    {
-                        return true;
-                    }
-                }
-                case '-' ->
-                {
-                    if (i + 5 < end && text[i + 1] == '-' && text[i + 2] == '-' && text[i + 3] == '-' &&
-                        text[i + 4] == '-' && text[i + 5] == 'B')
-                    {
-                        return true;
-                    }
-                }
-                default ->
-                {
-                }
+                return true;
             }
         }
         return false;

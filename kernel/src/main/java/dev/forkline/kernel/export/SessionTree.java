@@ -60,16 +60,57 @@ final class SessionTree
     }
 
     /**
-     * Reads every event of a session once and parses it.
+     * Reads every event of a session once, by branch (random access), and parses it.
      *
      * @throws SessionSkip when an event cannot be read or a message payload is not JSON.
      */
     static SessionTree load(final Store store, final String session, final TurnParser parser)
     {
         final List<BranchInfo> branches = store.tree(session);
+        final List<List<Turn>> own = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++)
+        {
+            final BranchInfo branch = branches.get(i);
+            final List<Turn> turns = new ArrayList<>();
+            try (EventCursor cursor = store.read(branch.name(), branch.forkStep()))
+            {
+                while (cursor.next() && cursor.event().step() < branch.length())
+                {
+                    final EventView view = cursor.event();
+                    turns.add(turn(parser, view, i, branch.name()));
+                }
+            }
+            catch (final dev.forkline.kernel.ForklineException ex)
+            {
+                throw new SessionSkip(TurnParser.firstLine(ex.getMessage()));
+            }
+            own.add(turns);
+        }
+        return assemble(session, branches, own);
+    }
+
+    /**
+     * @return the event as a parsed turn of branch {@code index}.
+     * @throws SessionSkip when a message payload cannot be read.
+     */
+    static Turn turn(final TurnParser parser, final EventView view, final int index, final String branchName)
+    {
+        final Turn turn = new Turn(view.kind(), index, view.step(), view.payloadBytes());
+        final String problem = needsParsing(turn.kind) ? parser.parse(turn) : null;
+        if (problem != null)
+        {
+            throw new SessionSkip(branchName + "@" + turn.step + " " + turn.kind.wireName() + ": " + problem);
+        }
+        return turn;
+    }
+
+    /**
+     * Builds the tree from each branch's own events (in step order), branches in creation order.
+     */
+    static SessionTree assemble(final String session, final List<BranchInfo> branches, final List<List<Turn>> own)
+    {
         final Turn[][] sequences = new Turn[branches.size()][];
         final Map<String, Integer> index = new HashMap<>();
-        final List<Turn> own = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++)
         {
             final BranchInfo branch = branches.get(i);
@@ -80,29 +121,16 @@ final class SessionTree
             {
                 throw new SessionSkip(branch.name() + " forks at step " + forkStep + " of a parent with " + prefix.length + " steps");
             }
-            own.clear();
-            try (EventCursor cursor = store.read(branch.name(), forkStep))
+            final List<Turn> turns = own.get(i);
+            final Turn[] sequence = Arrays.copyOf(prefix, forkStep + turns.size());
+            for (int j = 0; j < turns.size(); j++)
             {
-                while (cursor.next())
+                final Turn turn = turns.get(j);
+                if (turn.step != forkStep + j)
                 {
-                    final EventView view = cursor.event();
-                    final Turn turn = new Turn(view.kind(), i, view.step(), view.payloadBytes());
-                    final String problem = needsParsing(turn.kind) ? parser.parse(turn) : null;
-                    if (problem != null)
-                    {
-                        throw new SessionSkip(branch.name() + "@" + turn.step + " " + turn.kind.wireName() + ": " + problem);
-                    }
-                    own.add(turn);
+                    throw new SessionSkip(branch.name() + " misses step " + (forkStep + j));
                 }
-            }
-            catch (final dev.forkline.kernel.ForklineException ex)
-            {
-                throw new SessionSkip(TurnParser.firstLine(ex.getMessage()));
-            }
-            final Turn[] sequence = Arrays.copyOf(prefix, forkStep + own.size());
-            for (int j = 0; j < own.size(); j++)
-            {
-                sequence[forkStep + j] = own.get(j);
+                sequence[forkStep + j] = turn;
             }
             sequences[i] = sequence;
         }

@@ -22,7 +22,11 @@ final class Turn
 
     /** "system", "user", "assistant", "tool", or null when the event is no chat message. */
     String role;
+    /** The content decoded; null when it is kept raw (see {@link #contentOffset}) or absent. */
     String content;
+    /** Where the content's JSON string literal, escapes and all, sits in the payload (inside the quotes); -1 if not raw. */
+    int contentOffset = -1;
+    int contentLength;
     List<ToolCall> toolCalls = List.of();
     String toolCallId;
     String name;
@@ -41,6 +45,32 @@ final class Turn
         this.owner = owner;
         this.step = step;
         this.payload = payload;
+    }
+
+    /**
+     * @return the content as text, decoding a raw one; null when there is none.
+     */
+    String contentText()
+    {
+        if (contentOffset < 0)
+        {
+            return content;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser =
+            TurnParser.FACTORY.createParser(payload, contentOffset - 1, contentLength + 2))
+        {
+            parser.nextToken();
+            return parser.getText();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex); // the literal was checked when it was parsed
+        }
+    }
+
+    boolean hasContent()
+    {
+        return contentOffset >= 0 || content != null;
     }
 
     boolean isAssistant()

@@ -63,23 +63,67 @@ final class TurnParser
     private void message(final JsonParser parser, final Turn turn, final String role) throws IOException
     {
         turn.role = role;
-        while (parser.nextToken() == JsonToken.FIELD_NAME)
+        int rawQuote = -1;
+        while (true)
         {
+            final JsonToken token = parser.nextToken();
+            if (rawQuote >= 0)
+            {
+                keepRaw(parser, turn, rawQuote);
+                rawQuote = -1;
+            }
+            if (token != JsonToken.FIELD_NAME)
+            {
+                break;
+            }
             final String field = parser.currentName();
             parser.nextToken();
             switch (field)
             {
-                case "content" -> turn.content = text(parser);
+                case "content" ->
+                {
+                    turn.contentOffset = -1;
+                    turn.content = null;
+                    if (!redactThis && parser.currentToken() == JsonToken.VALUE_STRING)
+                    {
+                        // left for the parser to skip (and check); copied as it is when rendered
+                        rawQuote = (int)parser.currentTokenLocation().getByteOffset();
+                    }
+                    else
+                    {
+                        turn.content = text(parser);
+                    }
+                }
                 case "tool_calls" -> turn.toolCalls = toolCalls(parser, turn.step);
                 case "tool_call_id" -> turn.toolCallId = scalar(parser);
                 case "name" -> turn.name = scalar(parser);
                 default -> parser.skipChildren();
             }
         }
-        if (turn.content == null && (turn.toolCalls.isEmpty() || !Turn.ASSISTANT.equals(role)))
+        if (!turn.hasContent() && (turn.toolCalls.isEmpty() || !Turn.ASSISTANT.equals(role)))
         {
             turn.content = "";
         }
+    }
+
+    /**
+     * The parser has skipped (and checked) the string literal that opens at {@code quote}; it now stands on the
+     * next token, and only white space and a comma lie between that token and the closing quote.
+     */
+    private static void keepRaw(final JsonParser parser, final Turn turn, final int quote) throws IOException
+    {
+        final byte[] payload = turn.payload;
+        int close = (int)parser.currentTokenLocation().getByteOffset() - 1;
+        while (close > quote && payload[close] != '"')
+        {
+            close--;
+        }
+        if (quote < 0 || payload[quote] != '"' || close <= quote)
+        {
+            throw new IOException("cannot locate the content string");
+        }
+        turn.contentOffset = quote + 1;
+        turn.contentLength = close - quote - 1;
     }
 
     private static void judgement(final JsonParser parser, final Turn turn) throws IOException
