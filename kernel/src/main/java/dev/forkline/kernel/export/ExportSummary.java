@@ -29,8 +29,10 @@ public record ExportSummary(
     /** How many skipped sessions the summary lists by name; the count covers all of them. */
     public static final int MAX_SKIPPED_LISTED = 100;
 
+    private static final int SKIPPED_PRINTED = 10;
+
     /**
-     * @return a few lines for people, as {@code forkline export} prints them.
+     * @return a few lines for people, as {@code forkline export} prints them (the first ten skipped sessions).
      */
     @Override
     public String toString()
@@ -46,13 +48,13 @@ public record ExportSummary(
             .append(redactions == 1 ? "" : "s").append(", from ").append(sessions).append(" session")
             .append(sessions == 1 ? "" : "s").append("; ").append(filtered).append(" filtered out, ")
             .append(skippedSessions).append(" skipped");
-        for (final SkippedSession skip : skipped)
+        for (final SkippedSession skip : skipped.subList(0, Math.min(skipped.size(), SKIPPED_PRINTED)))
         {
             out.append(System.lineSeparator()).append("  skipped ").append(skip.session()).append(": ").append(skip.reason());
         }
-        if (skippedSessions > skipped.size())
+        if (skippedSessions > SKIPPED_PRINTED)
         {
-            out.append(System.lineSeparator()).append("  … and ").append(skippedSessions - skipped.size()).append(" more");
+            out.append(System.lineSeparator()).append("  ... and ").append(skippedSessions - SKIPPED_PRINTED).append(" more");
         }
         return out.toString();
     }

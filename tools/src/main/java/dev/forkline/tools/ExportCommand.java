@@ -1,0 +1,228 @@
+package dev.forkline.tools;
+
+import dev.forkline.kernel.ForklineException;
+import dev.forkline.kernel.Store;
+import dev.forkline.kernel.export.BranchSelection;
+import dev.forkline.kernel.export.ExportFormat;
+import dev.forkline.kernel.export.ExportOptions;
+import dev.forkline.kernel.export.ExportSummary;
+import dev.forkline.kernel.export.Exporter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code forkline export}: writes sessions as training data (see {@code docs/export.md}). Lines go to stdout, or
+ * to {@code --output}, which appears only once complete; the summary goes to stderr.
+ */
+@Command(
+    name = "export",
+    description = "Export sessions as training data: chat, preference pairs from forks, or lossless events.",
+    mixinStandardHelpOptions = true)
+public final class ExportCommand implements Callable<Integer>
+{
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_BAD_INPUT = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-s", "--store"}, defaultValue = "${FORKLINE_STORE:-forkline-data}",
+        description = "Store directory (default: $FORKLINE_STORE or ./forkline-data).")
+    Path store;
+
+    @Option(names = {"-f", "--format"}, required = true,
+        description = "openai-chat, openai-preference, trl-messages, trl-preference, sharegpt or events.")
+    String format;
+
+    @Option(names = {"-o", "--output"}, description = "Write to FILE (replaced only when the export is complete).")
+    Path output;
+
+    @Option(names = "--branches", defaultValue = "all", description = "all, leaves or best (default: all).")
+    String branches;
+
+    @Option(names = "--session", description = "Export only this session (repeatable).")
+    List<String> sessions = new ArrayList<>();
+
+    @Option(names = "--min-reward", description = "Only branches whose outcome reward is at least this.")
+    String minReward;
+
+    @Option(names = "--max-reward", description = "Only branches whose outcome reward is at most this.")
+    String maxReward;
+
+    @Option(names = "--label", description = "Only branches whose outcome label is this.")
+    String label;
+
+    @Option(names = "--since", description = "Only sessions started at or after this instant or date (UTC).")
+    String since;
+
+    @Option(names = "--until", description = "Only sessions started before this instant or date (UTC).")
+    String until;
+
+    @Option(names = "--tag", description = "Only sessions whose session.start tags have KEY=VALUE (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--no-redact", description = "Keep secrets (API keys, tokens, private keys) as recorded.")
+    boolean noRedact;
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final ExportOptions options;
+        try
+        {
+            options = options();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return fail(err, ex.getMessage(), EXIT_BAD_INPUT);
+        }
+        try (Store opened = Store.openReadOnly(store))
+        {
+            final ExportSummary summary = output == null ? toStdout(opened, options) : toFile(opened, options);
+            err.println(summary);
+            err.flush();
+            return EXIT_OK;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return fail(err, ex.getMessage(), EXIT_BAD_INPUT);
+        }
+        catch (final ForklineException ex)
+        {
+            final boolean badInput = ex.reason() == ForklineException.Reason.NO_STORE ||
+                ex.reason() == ForklineException.Reason.UNKNOWN_BRANCH;
+            return fail(err, ex.getMessage(), badInput ? EXIT_BAD_INPUT : EXIT_FAILURE);
+        }
+        catch (final IOException ex)
+        {
+            return fail(err, "cannot write " + output + ": " + ex.getMessage(), EXIT_FAILURE);
+        }
+    }
+
+    private ExportOptions options()
+    {
+        final ExportOptions options = new ExportOptions()
+            .format(ExportFormat.fromName(format))
+            .branches(BranchSelection.fromName(branches))
+            .redact(!noRedact)
+            .label(label);
+        for (final String session : sessions)
+        {
+            options.session(session);
+        }
+        for (final String tag : tags)
+        {
+            final int equals = tag.indexOf('=');
+            if (equals <= 0)
+            {
+                throw new IllegalArgumentException("--tag needs KEY=VALUE, got '" + tag + "'");
+            }
+            options.tag(tag.substring(0, equals), tag.substring(equals + 1));
+        }
+        if (minReward != null)
+        {
+            options.minReward(number("--min-reward", minReward));
+        }
+        if (maxReward != null)
+        {
+            options.maxReward(number("--max-reward", maxReward));
+        }
+        if (since != null)
+        {
+            options.since(instant("--since", since));
+        }
+        if (until != null)
+        {
+            options.until(instant("--until", until));
+        }
+        if (output != null && Files.isDirectory(output))
+        {
+            throw new IllegalArgumentException("--output " + output + " is a directory");
+        }
+        return options;
+    }
+
+    private static ExportSummary toStdout(final Store store, final ExportOptions options)
+    {
+        final OutputStream out = new FileOutputStream(FileDescriptor.out);
+        return new Exporter(store, options).export(out);
+    }
+
+    private ExportSummary toFile(final Store store, final ExportOptions options) throws IOException
+    {
+        final Path target = output.toAbsolutePath();
+        final Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        boolean done = false;
+        try
+        {
+            final ExportSummary summary;
+            try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))
+            {
+                summary = new Exporter(store, options).export(out);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            return summary;
+        }
+        finally
+        {
+            if (!done)
+            {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static double number(final String option, final String text)
+    {
+        try
+        {
+            return Double.parseDouble(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(option + " needs a number, got '" + text + "'");
+        }
+    }
+
+    private static Instant instant(final String option, final String text)
+    {
+        try
+        {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+        }
+        catch (final DateTimeParseException ex)
+        {
+            throw new IllegalArgumentException(option + " needs an instant (2026-11-29T17:00:00Z) or a date (2026-11-29), got '" +
+                text + "'");
+        }
+    }
+
+    private static int fail(final PrintWriter err, final String message, final int code)
+    {
+        err.println("forkline export: " + message);
+        err.flush();
+        return code;
+    }
+}
