@@ -38,6 +38,7 @@ public final class Exporter
     private final Store store;
     private final ExportOptions options;
     private final SecretRedactor redactor;
+    private final long maxBufferedBytes;
     private final List<SkippedSession> skipped = new ArrayList<>();
     private long skippedCount;
     private long filtered;
@@ -51,6 +52,11 @@ public final class Exporter
      */
     public Exporter(final Store store, final ExportOptions options)
     {
+        this(store, options, JournalSessions.MAX_BUFFERED_BYTES);
+    }
+
+    Exporter(final Store store, final ExportOptions options, final long maxBufferedBytes)
+    {
         if (store == null || options == null)
         {
             throw new IllegalArgumentException("store and options must not be null");
@@ -58,6 +64,7 @@ public final class Exporter
         this.store = store;
         this.options = options;
         this.redactor = new SecretRedactor(options.redact());
+        this.maxBufferedBytes = maxBufferedBytes;
     }
 
     /**
@@ -122,7 +129,7 @@ public final class Exporter
         final MessageRenderer renderer = new MessageRenderer(format);
         final ChatLines chat = new ChatLines(format, renderer, sink);
         final PreferencePairs preference = new PreferencePairs(format, renderer, sink);
-        new JournalSessions(store, parser).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
+        new JournalSessions(store, parser, maxBufferedBytes).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
         {
             public void session(final String session, final JsonNode start, final SessionTree tree)
             {

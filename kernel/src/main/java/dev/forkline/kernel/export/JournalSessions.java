@@ -76,14 +76,16 @@ final class JournalSessions
 
     private final Store store;
     private final TurnParser parser;
+    private final long maxBufferedBytes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Set<String> done = new HashSet<>();
     private long buffered;
 
-    JournalSessions(final Store store, final TurnParser parser)
+    JournalSessions(final Store store, final TurnParser parser, final long maxBufferedBytes)
     {
         this.store = store;
         this.parser = parser;
+        this.maxBufferedBytes = maxBufferedBytes;
     }
 
     void run(final Set<String> wanted, final StartFilter filter, final SessionHandler handler)
@@ -116,7 +118,7 @@ final class JournalSessions
                 {
                     finish(p, handler);
                 }
-                while (buffered > MAX_BUFFERED_BYTES)
+                while (buffered > maxBufferedBytes)
                 {
                     defer();
                 }
