@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forkline.kernel.BranchInfo;
 import dev.forkline.kernel.Event;
 import dev.forkline.kernel.EventKind;
+import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.JournalCursor;
 import dev.forkline.kernel.Store;
@@ -12,7 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -98,11 +99,11 @@ public final class Exporter
 
     private Set<String> wantedSessions()
     {
-        final List<String> all = store.sessions();
         if (options.sessions().isEmpty())
         {
-            return new LinkedHashSet<>(all);
+            return null; // all
         }
+        final List<String> all = store.sessions();
         final Set<String> known = Set.copyOf(all);
         for (final String session : options.sessions())
         {
@@ -305,7 +306,9 @@ public final class Exporter
     private void exportEvents(final LineSink sink, final Set<String> wanted)
     {
         final EventLines lines = new EventLines(sink, redactor);
-        final Map<String, Boolean> included = new HashMap<>();
+        final boolean everything = wanted == null && options.tags().isEmpty() && options.since() == null &&
+            options.until() == null && !options.hasOutcomeFilter();
+        final Set<String> included = new HashSet<>(); // only with filters
         try (JournalCursor cursor = store.readJournal())
         {
             while (cursor.next())
@@ -315,22 +318,25 @@ public final class Exporter
                     skip("journal@" + cursor.journalIndex(), "damaged record left out: " + cursor.problem());
                     continue;
                 }
-                final String session = cursor.event().session();
-                Boolean include = included.get(session);
-                if (include == null)
+                final EventView event = cursor.event();
+                final String session = event.session();
+                if (event.kind() == EventKind.SESSION_START && event.step() == 0)
                 {
-                    final boolean isStart = cursor.event().kind() == EventKind.SESSION_START && cursor.event().step() == 0;
-                    include = wanted.contains(session) && anyBranchMatches(session) && sessionStart(session,
-                        cursor.event().timestampNanos(), isStart ? cursor.event().payloadBytes() : null) != null;
-                    included.put(session, include);
+                    // a session's first record: decide once
+                    final boolean include = everything || (wanted == null || wanted.contains(session)) &&
+                        anyBranchMatches(session) && sessionStart(session, event.timestampNanos(), event.payloadBytes()) != null;
                     if (include)
                     {
                         sessions++;
+                        if (!everything)
+                        {
+                            included.add(session);
+                        }
                     }
                 }
-                if (include)
+                if (everything || included.contains(session))
                 {
-                    lines.write(cursor.event());
+                    lines.write(event);
                     examples++;
                 }
             }

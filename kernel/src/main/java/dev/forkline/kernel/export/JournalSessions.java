@@ -9,7 +9,6 @@ import dev.forkline.kernel.Store;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,6 @@ final class JournalSessions
     private final TurnParser parser;
     private final long maxBufferedBytes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
-    private final Set<String> done = new HashSet<>();
     private long buffered;
 
     JournalSessions(final Store store, final TurnParser parser, final long maxBufferedBytes)
@@ -88,6 +86,9 @@ final class JournalSessions
         this.maxBufferedBytes = maxBufferedBytes;
     }
 
+    /**
+     * @param wanted the sessions to consider, or null for all.
+     */
     void run(final Set<String> wanted, final StartFilter filter, final SessionHandler handler)
     {
         try (JournalCursor cursor = store.readJournal())
@@ -103,7 +104,9 @@ final class JournalSessions
                 Pending p = pending.get(session);
                 if (p == null)
                 {
-                    if (done.contains(session))
+                    // a session's first record is its session.start; any other is a late event of a session
+                    // already exported or left out
+                    if (view.kind() != EventKind.SESSION_START)
                     {
                         continue;
                     }
@@ -133,19 +136,16 @@ final class JournalSessions
 
     private Pending open(final String session, final EventView view, final Set<String> wanted, final StartFilter filter)
     {
-        done.add(session);
-        if (!wanted.contains(session))
+        if (wanted != null && !wanted.contains(session))
         {
             return null;
         }
-        final JsonNode start = view.kind() == EventKind.SESSION_START && view.step() == 0 ?
-            filter.accept(session, view.timestampNanos(), view.payloadBytes()) :
-            filter.accept(session, view.timestampNanos(), null);
+        final JsonNode start = filter.accept(session, view.timestampNanos(), view.payloadBytes());
         if (start == null)
         {
             return null;
         }
-        final Pending p = new Pending(session, start, store.tree(session));
+        final Pending p = new Pending(session, start, store.treeShape(session));
         pending.put(session, p);
         return p;
     }

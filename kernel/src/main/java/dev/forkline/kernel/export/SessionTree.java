@@ -4,6 +4,7 @@ import dev.forkline.kernel.BranchInfo;
 import dev.forkline.kernel.EventCursor;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.EventView;
+import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 
 import java.util.ArrayDeque;
@@ -66,7 +67,7 @@ final class SessionTree
      */
     static SessionTree load(final Store store, final String session, final TurnParser parser)
     {
-        final List<BranchInfo> branches = store.tree(session);
+        final List<BranchInfo> branches = store.treeShape(session);
         final List<List<Turn>> own = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++)
         {
@@ -80,7 +81,7 @@ final class SessionTree
                     turns.add(turn(parser, view, i, branch.name()));
                 }
             }
-            catch (final dev.forkline.kernel.ForklineException ex)
+            catch (final ForklineException ex)
             {
                 throw new SessionSkip(TurnParser.firstLine(ex.getMessage()));
             }

@@ -2,6 +2,7 @@ package dev.forkline.kernel.export;
 
 import dev.forkline.kernel.EventKind;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,6 +97,6 @@ final class Turn
      */
     boolean sameAs(final Turn other)
     {
-        return this == other || (kind == other.kind && java.util.Arrays.equals(payload, other.payload));
+        return this == other || (kind == other.kind && Arrays.equals(payload, other.payload));
     }
 }

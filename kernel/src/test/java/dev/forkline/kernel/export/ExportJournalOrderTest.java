@@ -80,6 +80,26 @@ class ExportJournalOrderTest
     }
 
     @Test
+    void treeShapeIsTheTreeWithoutOutcomes(@TempDir final Path dir)
+    {
+        try (Store store = Store.open(dir))
+        {
+            ExportFixture.build(store);
+            final List<dev.forkline.kernel.BranchInfo> tree = store.tree("s1");
+            final List<dev.forkline.kernel.BranchInfo> shape = store.treeShape("s1");
+            assertEquals(tree.size(), shape.size());
+            for (int i = 0; i < tree.size(); i++)
+            {
+                final dev.forkline.kernel.BranchInfo b = tree.get(i);
+                assertNotNull(b.outcome());
+                assertEquals(new dev.forkline.kernel.BranchInfo(
+                    b.name(), b.session(), b.parent(), b.forkStep(), b.length(), b.lastTimestampNanos(), null), shape.get(i));
+            }
+            assertThrows(dev.forkline.kernel.ForklineException.class, () -> store.treeShape("s1/1"));
+        }
+    }
+
+    @Test
     void eventsAppendedAfterTheExportMetASessionWaitForTheNextExport(@TempDir final Path dir)
     {
         try (Store store = Store.open(dir))
