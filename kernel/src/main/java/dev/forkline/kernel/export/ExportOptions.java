@@ -163,51 +163,81 @@ public final class ExportOptions
         return this;
     }
 
+    /**
+     * @return the output format.
+     */
     public ExportFormat format()
     {
         return format;
     }
 
+    /**
+     * @return which branches of a session the chat formats export.
+     */
     public BranchSelection branches()
     {
         return branches;
     }
 
+    /**
+     * @return the sessions to export; empty for all.
+     */
     public List<String> sessions()
     {
         return Collections.unmodifiableList(sessions);
     }
 
+    /**
+     * @return the tags a session's {@code session.start} must have.
+     */
     public Map<String, String> tags()
     {
         return Collections.unmodifiableMap(tags);
     }
 
+    /**
+     * @return the lowest reward kept; negative infinity for no bound.
+     */
     public double minReward()
     {
         return minReward;
     }
 
+    /**
+     * @return the highest reward kept; positive infinity for no bound.
+     */
     public double maxReward()
     {
         return maxReward;
     }
 
+    /**
+     * @return the outcome label kept, or null for any.
+     */
     public String label()
     {
         return label;
     }
 
+    /**
+     * @return the earliest session start kept, or null.
+     */
     public Instant since()
     {
         return since;
     }
 
+    /**
+     * @return the session start before which sessions are kept, or null.
+     */
     public Instant until()
     {
         return until;
     }
 
+    /**
+     * @return true when secrets are redacted.
+     */
     public boolean redact()
     {
         return redact;
