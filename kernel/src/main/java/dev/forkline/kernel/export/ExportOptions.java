@@ -248,6 +248,22 @@ public final class ExportOptions
         return label != null || minReward != Double.NEGATIVE_INFINITY || maxReward != Double.POSITIVE_INFINITY;
     }
 
+    /**
+     * @return true when a branch with this outcome (NaN reward and null label when it has none) passes the
+     * reward and label filters.
+     */
+    boolean outcomeMatches(final double reward, final String label)
+    {
+        if (minReward != Double.NEGATIVE_INFINITY || maxReward != Double.POSITIVE_INFINITY)
+        {
+            if (Double.isNaN(reward) || reward < minReward || reward > maxReward)
+            {
+                return false;
+            }
+        }
+        return this.label == null || this.label.equals(label);
+    }
+
     private void checkRewardRange()
     {
         if (minReward > maxReward)

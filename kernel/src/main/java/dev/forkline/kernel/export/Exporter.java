@@ -12,12 +12,19 @@ import dev.forkline.kernel.Store;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Exports a store to training data: streams JSON lines of one {@link ExportFormat} to an {@link OutputStream}
@@ -40,12 +47,14 @@ public final class Exporter
     private final ExportOptions options;
     private final SecretRedactor redactor;
     private final long maxBufferedBytes;
+    private final int threads;
     private final List<SkippedSession> skipped = new ArrayList<>();
     private long skippedCount;
     private long filtered;
     private long sessions;
     private long examples;
     private long pairs;
+    private long redactions;
 
     /**
      * @param store   the store to export, open for reading or writing.
@@ -53,10 +62,13 @@ public final class Exporter
      */
     public Exporter(final Store store, final ExportOptions options)
     {
-        this(store, options, JournalSessions.MAX_BUFFERED_BYTES);
+        this(store, options, JournalSessions.MAX_BUFFERED_BYTES, Runtime.getRuntime().availableProcessors());
     }
 
-    Exporter(final Store store, final ExportOptions options, final long maxBufferedBytes)
+    /**
+     * @param threads how many threads turn sessions into lines; 0 to do it on the calling thread.
+     */
+    Exporter(final Store store, final ExportOptions options, final long maxBufferedBytes, final int threads)
     {
         if (store == null || options == null)
         {
@@ -66,6 +78,7 @@ public final class Exporter
         this.options = options;
         this.redactor = new SecretRedactor(options.redact());
         this.maxBufferedBytes = maxBufferedBytes;
+        this.threads = threads;
     }
 
     /**
@@ -93,7 +106,7 @@ public final class Exporter
             exportExamples(sink, wanted);
         }
         sink.flush();
-        return new ExportSummary(options.format(), examples, pairs, sink.bytes(), redactor.redactions(), sessions,
+        return new ExportSummary(options.format(), examples, pairs, sink.bytes(), redactor.redactions() + redactions, sessions,
             filtered, skippedCount, List.copyOf(skipped));
     }
 
@@ -123,124 +136,94 @@ public final class Exporter
         return wanted;
     }
 
+    /**
+     * Design note: reading the journal is cheap next to parsing and rendering, so this thread reads and writes
+     * while a pool of one thread per processor turns complete sessions into lines. Results are written in the
+     * order the sessions completed, and at most {@code 2 x threads} are in flight, so the output stays
+     * deterministic and memory stays bounded.
+     */
     private void exportExamples(final LineSink sink, final Set<String> wanted)
     {
-        final ExportFormat format = options.format();
-        final TurnParser parser = new TurnParser(redactor);
-        final MessageRenderer renderer = new MessageRenderer(format);
-        final ChatLines chat = new ChatLines(format, renderer, sink);
-        final PreferencePairs preference = new PreferencePairs(format, renderer, sink);
-        new JournalSessions(store, parser, maxBufferedBytes).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
+        final List<SessionWriter> writers = new CopyOnWriteArrayList<>();
+        final ThreadLocal<SessionWriter> writer = ThreadLocal.withInitial(() ->
         {
-            public void session(final String session, final JsonNode start, final SessionTree tree)
-            {
-                try
-                {
-                    write(tree, renderer.tools(start.get("tools")), chat, preference);
-                    sessions++;
-                }
-                catch (final SessionSkip skip)
-                {
-                    skip(session, skip.getMessage());
-                }
-                catch (final IOException ex)
-                {
-                    skip(session, "session.start tools cannot be read: " + TurnParser.firstLine(ex.getMessage()));
-                }
-            }
-
-            public void skip(final String session, final String reason)
-            {
-                Exporter.this.skip(session, reason);
-            }
+            final SessionWriter created = new SessionWriter(options);
+            writers.add(created);
+            return created;
         });
-    }
-
-    private void write(final SessionTree tree, final byte[] tools, final ChatLines chat, final PreferencePairs preference)
-    {
-        if (options.format().isPreference())
+        final ExecutorService pool = threads <= 0 ? null : Executors.newFixedThreadPool(threads, task ->
         {
-            final int written = preference.write(tree, tools);
-            pairs += written;
-            examples += written;
-            if (written == 0)
-            {
-                throw new SessionSkip("no two branches fork at one step, differ in outcome and share a prompt");
-            }
-        }
-        else
+            final Thread thread = new Thread(task, "forkline-export");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final ArrayDeque<Future<SessionWriter.Result>> inFlight = new ArrayDeque<>();
+        try
         {
-            final long before = examples;
-            for (final int branch : selectBranches(tree))
+            new JournalSessions(store, maxBufferedBytes).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
             {
-                if (chat.write(tree.sequences[branch], tools))
+                public void session(final String session, final JsonNode start, final JournalSessions.SessionSource source)
                 {
-                    examples++;
-                }
-            }
-            if (examples == before)
-            {
-                throw new SessionSkip("no selected branch has an assistant turn");
-            }
-        }
-    }
-
-    private List<Integer> selectBranches(final SessionTree tree)
-    {
-        final List<Integer> selected = new ArrayList<>();
-        int best = -1;
-        for (int i = 0; i < tree.size(); i++)
-        {
-            if (!outcomeMatches(tree.reward[i], tree.label[i]))
-            {
-                continue;
-            }
-            switch (options.branches())
-            {
-                case ALL -> selected.add(i);
-                case LEAVES ->
-                {
-                    if (!tree.hasForks(i))
+                    inFlight.add(pool == null ? CompletableFuture.completedFuture(writer.get().write(session, start, source)) :
+                        pool.submit(() -> writer.get().write(session, start, source)));
+                    while (inFlight.size() > 2 * threads)
                     {
-                        selected.add(i);
+                        write(sink, inFlight.poll());
                     }
                 }
-                case BEST ->
+
+                public void skip(final String session, final String reason)
                 {
-                    if (!Double.isNaN(tree.reward[i]) && (best < 0 || tree.reward[i] > tree.reward[best]))
-                    {
-                        best = i;
-                    }
+                    inFlight.add(CompletableFuture.completedFuture(SessionWriter.Result.skipped(session, reason)));
                 }
+            });
+            while (!inFlight.isEmpty())
+            {
+                write(sink, inFlight.poll());
             }
         }
-        if (best >= 0)
+        finally
         {
-            selected.add(best);
+            if (pool != null)
+            {
+                pool.shutdownNow();
+            }
         }
-        if (selected.isEmpty())
+        for (final SessionWriter created : writers)
         {
-            throw new SessionSkip(options.branches() == BranchSelection.BEST ?
-                "no branch has an outcome (matching the filters) to pick the best by" :
-                "no branch matches the outcome filters");
+            redactions += created.redactions();
         }
-        return selected;
     }
 
-    private boolean outcomeMatches(final double reward, final String label)
+    private void write(final LineSink sink, final Future<SessionWriter.Result> future)
     {
-        if (!options.hasOutcomeFilter())
+        final SessionWriter.Result result;
+        try
         {
-            return true;
+            result = future.get();
         }
-        if (options.minReward() != Double.NEGATIVE_INFINITY || options.maxReward() != Double.POSITIVE_INFINITY)
+        catch (final InterruptedException ex)
         {
-            if (Double.isNaN(reward) || reward < options.minReward() || reward > options.maxReward())
+            Thread.currentThread().interrupt();
+            throw new ForklineException(ForklineException.Reason.IO_ERROR, "export interrupted", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException runtime)
             {
-                return false;
+                throw runtime;
             }
+            throw new IllegalStateException(ex.getCause());
         }
-        return options.label() == null || options.label().equals(label);
+        if (result.skip() != null)
+        {
+            skip(result.session(), result.skip());
+            return;
+        }
+        sink.put(result.lines());
+        examples += result.examples();
+        pairs += result.pairs();
+        sessions++;
     }
 
     /**
@@ -366,7 +349,7 @@ public final class Exporter
                     // an unreadable outcome matches no filter
                 }
             }
-            if (outcomeMatches(reward, label))
+            if (options.outcomeMatches(reward, label))
             {
                 return true;
             }

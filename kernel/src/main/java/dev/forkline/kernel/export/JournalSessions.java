@@ -38,10 +38,19 @@ final class JournalSessions
         JsonNode accept(String session, long timestampNanos, byte[] payload);
     }
 
-    /** Receives each session, complete, or the reason it cannot be exported. */
+    /** Reads a complete session's tree, parsing its events, on whichever thread calls it. */
+    interface SessionSource
+    {
+        /**
+         * @throws SessionSkip when the session cannot be exported.
+         */
+        SessionTree read(TurnParser parser);
+    }
+
+    /** Receives each session, complete, or the reason it cannot be exported, in the order they complete. */
     interface SessionHandler
     {
-        void session(String session, JsonNode start, SessionTree tree);
+        void session(String session, JsonNode start, SessionSource source);
 
         void skip(String session, String reason);
     }
@@ -56,7 +65,6 @@ final class JournalSessions
         long remaining;
         long bytes;
         boolean deferred;
-        String failure;
 
         Pending(final String session, final JsonNode start, final List<BranchInfo> branches)
         {
@@ -74,15 +82,13 @@ final class JournalSessions
     }
 
     private final Store store;
-    private final TurnParser parser;
     private final long maxBufferedBytes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private long buffered;
 
-    JournalSessions(final Store store, final TurnParser parser, final long maxBufferedBytes)
+    JournalSessions(final Store store, final long maxBufferedBytes)
     {
         this.store = store;
-        this.parser = parser;
         this.maxBufferedBytes = maxBufferedBytes;
     }
 
@@ -162,20 +168,11 @@ final class JournalSessions
             return; // written after the session was first seen
         }
         p.remaining--;
-        if (p.deferred || p.failure != null)
+        if (!p.deferred)
         {
-            return;
-        }
-        try
-        {
-            p.own.get(index).add(SessionTree.turn(parser, view, index, view.branch()));
+            p.own.get(index).add(new Turn(view.kind(), index, view.step(), view.payloadBytes()));
             p.bytes += view.payloadLength();
             buffered += view.payloadLength();
-        }
-        catch (final SessionSkip skip)
-        {
-            p.failure = skip.getMessage();
-            release(p);
         }
     }
 
@@ -206,26 +203,18 @@ final class JournalSessions
     private void finish(final Pending p, final SessionHandler handler)
     {
         pending.remove(p.session);
-        if (p.failure != null)
+        buffered -= p.bytes;
+        p.bytes = 0;
+        final String session = p.session;
+        if (p.deferred || p.remaining > 0)
         {
-            handler.skip(p.session, p.failure);
-            return;
+            handler.session(session, p.start, parser -> SessionTree.load(store, session, parser));
         }
-        final SessionTree tree;
-        try
+        else
         {
-            tree = p.deferred || p.remaining > 0 ?
-                SessionTree.load(store, p.session, parser) : SessionTree.assemble(p.session, p.branches, p.own);
+            final List<BranchInfo> branches = p.branches;
+            final List<List<Turn>> own = p.own;
+            handler.session(session, p.start, parser -> SessionTree.assemble(session, branches, own, parser));
         }
-        catch (final SessionSkip skip)
-        {
-            handler.skip(p.session, skip.getMessage());
-            return;
-        }
-        finally
-        {
-            release(p);
-        }
-        handler.session(p.session, p.start, tree);
     }
 }

@@ -78,7 +78,7 @@ final class SessionTree
                 while (cursor.next() && cursor.event().step() < branch.length())
                 {
                     final EventView view = cursor.event();
-                    turns.add(turn(parser, view, i, branch.name()));
+                    turns.add(new Turn(view.kind(), i, view.step(), view.payloadBytes()));
                 }
             }
             catch (final ForklineException ex)
@@ -87,28 +87,16 @@ final class SessionTree
             }
             own.add(turns);
         }
-        return assemble(session, branches, own);
+        return assemble(session, branches, own, parser);
     }
 
     /**
-     * @return the event as a parsed turn of branch {@code index}.
-     * @throws SessionSkip when a message payload cannot be read.
+     * Parses each branch's own events (in step order, branches in creation order) and builds the tree.
+     *
+     * @throws SessionSkip when a message payload cannot be read or a step is missing.
      */
-    static Turn turn(final TurnParser parser, final EventView view, final int index, final String branchName)
-    {
-        final Turn turn = new Turn(view.kind(), index, view.step(), view.payloadBytes());
-        final String problem = needsParsing(turn.kind) ? parser.parse(turn) : null;
-        if (problem != null)
-        {
-            throw new SessionSkip(branchName + "@" + turn.step + " " + turn.kind.wireName() + ": " + problem);
-        }
-        return turn;
-    }
-
-    /**
-     * Builds the tree from each branch's own events (in step order), branches in creation order.
-     */
-    static SessionTree assemble(final String session, final List<BranchInfo> branches, final List<List<Turn>> own)
+    static SessionTree assemble(
+        final String session, final List<BranchInfo> branches, final List<List<Turn>> own, final TurnParser parser)
     {
         final Turn[][] sequences = new Turn[branches.size()][];
         final Map<String, Integer> index = new HashMap<>();
@@ -130,6 +118,11 @@ final class SessionTree
                 if (turn.step != forkStep + j)
                 {
                     throw new SessionSkip(branch.name() + " misses step " + (forkStep + j));
+                }
+                final String problem = needsParsing(turn.kind) ? parser.parse(turn) : null;
+                if (problem != null)
+                {
+                    throw new SessionSkip(branch.name() + "@" + turn.step + " " + turn.kind.wireName() + ": " + problem);
                 }
                 sequence[forkStep + j] = turn;
             }

@@ -50,7 +50,7 @@ class ExportJournalOrderTest
     private static byte[] export(final Store store, final ExportOptions options, final long maxBufferedBytes)
     {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Exporter(store, options, maxBufferedBytes).export(out);
+        new Exporter(store, options, maxBufferedBytes, 2).export(out);
         return out.toByteArray();
     }
 
