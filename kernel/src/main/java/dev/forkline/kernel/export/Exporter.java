@@ -39,7 +39,9 @@ import java.util.concurrent.Future;
  * {@code docs/export.md}); the same store and options give the same bytes. Secrets are redacted
  * unless {@link ExportOptions#redact(boolean)} turns it off. The selection rules are in {@code docs/export.md}.
  * <p>
- * Threading: one export at a time per instance, on the calling thread.
+ * Threading: one export at a time per instance. The calling thread reads the journal and writes the output;
+ * for the chat and preference formats, a pool of one thread per processor, started and stopped by each export,
+ * turns sessions into lines.
  */
 public final class Exporter
 {
@@ -162,6 +164,7 @@ public final class Exporter
         {
             new JournalSessions(store, maxBufferedBytes).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
             {
+                @Override
                 public void session(final String session, final JsonNode start, final JournalSessions.SessionSource source)
                 {
                     inFlight.add(pool == null ? CompletableFuture.completedFuture(writer.get().write(session, start, source)) :
@@ -172,6 +175,7 @@ public final class Exporter
                     }
                 }
 
+                @Override
                 public void skip(final String session, final String reason)
                 {
                     inFlight.add(CompletableFuture.completedFuture(SessionWriter.Result.skipped(session, reason)));

@@ -49,9 +49,32 @@ class ExportJournalOrderTest
 
     private static byte[] export(final Store store, final ExportOptions options, final long maxBufferedBytes)
     {
+        return export(store, options, maxBufferedBytes, 2);
+    }
+
+    private static byte[] export(final Store store, final ExportOptions options, final long maxBufferedBytes, final int threads)
+    {
         final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Exporter(store, options, maxBufferedBytes, 2).export(out);
+        new Exporter(store, options, maxBufferedBytes, threads).export(out);
         return out.toByteArray();
+    }
+
+    @Test
+    void theOutputDoesNotDependOnTheNumberOfThreads(@TempDir final Path dir)
+    {
+        try (Store store = Store.open(dir))
+        {
+            recordInterleaved(store, 20);
+            ExportFixture.build(store);
+            for (final ExportFormat format : List.of(ExportFormat.OPENAI_CHAT, ExportFormat.TRL_PREFERENCE, ExportFormat.SHAREGPT))
+            {
+                final ExportOptions options = new ExportOptions().format(format);
+                final byte[] inline = export(store, options, Long.MAX_VALUE, 0);
+                assertTrue(inline.length > 0);
+                assertArrayEquals(inline, export(store, options, Long.MAX_VALUE, 1), format.formatName());
+                assertArrayEquals(inline, export(store, options, 2_000, 3), format.formatName());
+            }
+        }
     }
 
     @Test
