@@ -160,6 +160,11 @@ public final class ExportCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--output " + output + " is a directory");
         }
+        if (output != null && !Files.isDirectory(output.toAbsolutePath().getParent()))
+        {
+            throw new IllegalArgumentException("--output " + output + ": directory " + output.toAbsolutePath().getParent() +
+                " does not exist");
+        }
         return options;
     }
 
