@@ -305,6 +305,30 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * The fork tree of a session as {@link #tree} gives it, but without reading outcomes (every
+     * {@link BranchInfo#outcome()} is null) and without first looking for new events in a read-only store: for
+     * callers that walk many sessions and read the events themselves, such as an export.
+     *
+     * @throws ForklineException {@code UNKNOWN_BRANCH} when there is no such session.
+     */
+    public List<BranchInfo> treeShape(final String session)
+    {
+        final BranchState root = state(session);
+        if (!root.isRoot())
+        {
+            throw unknown(session, "session");
+        }
+        final List<BranchInfo> infos = new ArrayList<>();
+        for (final BranchState branch : branches.ofSession(session))
+        {
+            settle(branch);
+            infos.add(new BranchInfo(branch.name, branch.session, branch.parent == null ? null : branch.parent.name,
+                branch.forkStep, branch.length(), branch.lastTimestampNanos(), null));
+        }
+        return infos;
+    }
+
+    /**
      * @return what the store knows about a branch.
      * @throws ForklineException {@code UNKNOWN_BRANCH}.
      */

@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedWriter;
+import dev.forkline.kernel.export.ExportFormat;
+import dev.forkline.kernel.export.ExportOptions;
+import dev.forkline.kernel.export.ExportSummary;
+import dev.forkline.kernel.export.Exporter;
+
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -79,11 +84,11 @@ final class DemoCommand implements Callable<Integer>
         tree.setOut(out);
         tree.execute("--store", options.directory().toString(), session);
 
-        try (Store store = options.openReadOnly(); BufferedWriter file = Files.newBufferedWriter(output, StandardCharsets.UTF_8))
+        try (Store store = options.openReadOnly(); OutputStream file = Files.newOutputStream(output))
         {
-            final long lines = ExportCommand.writeEvents(store, Set.of(session), file,
-                new ProgressBar(spec.commandLine().getErr(), false, "", 0));
-            out.println("5. exported " + lines + " events to " + output.toAbsolutePath());
+            final ExportSummary summary = new Exporter(store, new ExportOptions().format(ExportFormat.EVENTS).session(session))
+                .export(file);
+            out.println("5. exported " + summary.examples() + " events to " + output.toAbsolutePath());
         }
         out.println("store: " + options.directory().toAbsolutePath());
         out.println("next: forkline show " + fork + " --store " + options.directory() + "; forkline diff " + session + " " +

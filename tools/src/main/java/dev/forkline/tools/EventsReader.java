@@ -69,6 +69,8 @@ final class EventsReader
         String kindName = null;
         String ts = null;
         String data = null;
+        byte[] binary = null;
+        int flags = 0;
         try (JsonParser parser = Json.MAPPER.getFactory().createParser(line))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)
@@ -93,6 +95,25 @@ final class EventsReader
                         }
                         step = parser.getLongValue();
                     }
+                    case "flags" ->
+                    {
+                        if (value != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0 || parser.getLongValue() > Integer.MAX_VALUE)
+                        {
+                            throw new InputException(where + ": \"flags\" must be a whole number from 0");
+                        }
+                        flags = parser.getIntValue();
+                    }
+                    case "data_base64" ->
+                    {
+                        try
+                        {
+                            binary = java.util.Base64.getDecoder().decode(string(where, field, parser, value));
+                        }
+                        catch (final IllegalArgumentException ex)
+                        {
+                            throw new InputException(where + ": \"data_base64\" is not base64: " + ex.getMessage());
+                        }
+                    }
                     case "data" ->
                     {
                         final int start = (int)parser.currentTokenLocation().getCharOffset();
@@ -116,9 +137,10 @@ final class EventsReader
         {
             throw new InputException(where + ": " + ex.getMessage());
         }
-        if (session == null || branch == null || step < 0 || kindName == null || ts == null || data == null)
+        if (session == null || branch == null || step < 0 || kindName == null || ts == null || (data == null) == (binary == null))
         {
-            throw new InputException(where + ": an event needs \"session\", \"branch\", \"step\", \"kind\", \"ts\" and \"data\"");
+            throw new InputException(where + ": an event needs \"session\", \"branch\", \"step\", \"kind\", \"ts\" and one of " +
+                "\"data\" or \"data_base64\"");
         }
         final EventKind kind;
         final long timestampNanos;
@@ -131,9 +153,13 @@ final class EventsReader
         {
             throw new InputException(where + ": " + ex.getMessage());
         }
-        if (data.getBytes(StandardCharsets.UTF_8).length > Store.MAX_PAYLOAD_LENGTH)
+        if ((binary != null ? binary.length : data.getBytes(StandardCharsets.UTF_8).length) > Store.MAX_PAYLOAD_LENGTH)
         {
             throw new InputException(where + ": data is over the limit of " + Store.MAX_PAYLOAD_LENGTH + " bytes");
+        }
+        if (binary != null && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
+        {
+            throw new InputException(where + ": a " + kindName + " event needs \"data\" (JSON), not \"data_base64\"");
         }
         switch (kind)
         {
@@ -147,7 +173,7 @@ final class EventsReader
                     throw new InputException(where + ": step " + step + " of " + branch + " should be " + target.nextStep);
                 }
                 target.nextStep++;
-                plan.add(new ImportPlan.Entry(target.name, null, kind, step, timestampNanos, data));
+                plan.add(new ImportPlan.Entry(target.name, null, kind, step, timestampNanos, data, flags, binary));
             }
         }
     }

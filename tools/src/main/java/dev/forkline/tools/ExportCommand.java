@@ -1,133 +1,219 @@
 package dev.forkline.tools;
 
-import dev.forkline.kernel.EventView;
-import dev.forkline.kernel.ForklineException;
-import dev.forkline.kernel.JournalCursor;
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.export.BranchSelection;
+import dev.forkline.kernel.export.ExportFormat;
+import dev.forkline.kernel.export.ExportOptions;
+import dev.forkline.kernel.export.ExportSummary;
+import dev.forkline.kernel.export.Exporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Export sessions, with their forks, as JSONL.",
-        "Format 'events' is the lossless interchange format, in the order the events were written;",
-        "importing it and exporting again gives the same bytes."})
+/**
+ * {@code forkline export}: writes sessions as training data (see {@code docs/export.md}). Lines go to stdout, or
+ * to {@code --output}, which appears only once complete; the summary goes to stderr.
+ */
+@Command(
+    name = "export",
+    description = {"Export sessions as training data: chat, preference pairs from forks, or lossless events.",
+        "Format 'events' is the lossless interchange format; importing it and exporting again gives the same bytes."},
+    mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer>
 {
-    static final List<String> FORMATS = List.of("events");
-
-    @Mixin
-    CommonOptions options;
-
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "events",
-        description = "Output format (default ${DEFAULT-VALUE}); available: events.")
-    String format;
-
-    @Option(names = "--session", paramLabel = "SESSION", description = "Export only this session (repeatable).")
-    List<String> sessions;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-        description = "Write to FILE (replaced only once the export is complete) instead of stdout.")
-    Path output;
-
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "events",
+        description = "openai-chat, openai-preference, trl-messages, trl-preference, sharegpt or events (default ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = {"-o", "--output"}, description = "Write to FILE (replaced only when the export is complete).")
+    Path output;
+
+    @Option(names = "--branches", defaultValue = "all", description = "all, leaves or best (default: all).")
+    String branches;
+
+    @Option(names = "--session", description = "Export only this session (repeatable).")
+    List<String> sessions = new ArrayList<>();
+
+    @Option(names = "--min-reward", description = "Only branches whose outcome reward is at least this.")
+    String minReward;
+
+    @Option(names = "--max-reward", description = "Only branches whose outcome reward is at most this.")
+    String maxReward;
+
+    @Option(names = "--label", description = "Only branches whose outcome label is this.")
+    String label;
+
+    @Option(names = "--since", description = "Only sessions started at or after this instant or date (UTC).")
+    String since;
+
+    @Option(names = "--until", description = "Only sessions started before this instant or date (UTC).")
+    String until;
+
+    @Option(names = "--tag", description = "Only sessions whose session.start tags have KEY=VALUE (repeatable).")
+    List<String> tags = new ArrayList<>();
+
+    @Option(names = "--no-redact", description = "Keep secrets (API keys, tokens, private keys) as recorded.")
+    boolean noRedact;
 
     @Override
     public Integer call() throws IOException
     {
-        if (!FORMATS.contains(format))
+        final PrintWriter err = spec.commandLine().getErr();
+        final ExportOptions options = options();
+        try (Store opened = common.openReadOnly())
         {
-            throw new InputException("unknown export format '" + format + "' (available: " + String.join(", ", FORMATS) + ")");
+            final ExportSummary summary = output == null ? toStdout(opened, options) : toFile(opened, options);
+            err.println(summary);
+            err.flush();
+            return Forkline.EXIT_OK;
         }
-        try (Store store = options.openReadOnly())
-        {
-            final Set<String> only = sessions == null ? null : new HashSet<>(sessions);
-            long total = 0;
-            for (final String session : only == null ? store.sessions() : sessions)
-            {
-                for (final var branch : store.tree(session))
-                {
-                    total += branch.length() - branch.forkStep() + (branch.isRoot() ? 0 : 1);
-                }
-            }
-            final ProgressBar progress = new ProgressBar(spec.commandLine().getErr(), Terminal.stderr(), "export", total);
-            if (output == null)
-            {
-                final PrintWriter out = spec.commandLine().getOut();
-                writeEvents(store, only, out, progress);
-                out.flush();
-            }
-            else
-            {
-                final Path absolute = output.toAbsolutePath();
-                final Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
-                try (BufferedWriter out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8))
-                {
-                    writeEvents(store, only, out, progress);
-                }
-                catch (final IOException | RuntimeException ex)
-                {
-                    Files.deleteIfExists(partial);
-                    throw ex;
-                }
-                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            progress.finish();
-        }
-        return Forkline.EXIT_OK;
     }
 
-    /**
-     * Writes the events of the selected sessions (all when {@code only} is null) in journal order, which puts
-     * each fork line after the parent's events it shares.
-     */
-    static long writeEvents(final Store store, final Set<String> only, final Writer out, final ProgressBar progress)
+    private ExportOptions options()
     {
-        final StringBuilder line = new StringBuilder(1024);
-        long count = 0;
-        try (JournalCursor cursor = store.readJournal())
+        final ExportOptions options = new ExportOptions()
+            .format(ExportFormat.fromName(format))
+            .branches(BranchSelection.fromName(branches))
+            .redact(!noRedact)
+            .label(label);
+        for (final String session : sessions)
         {
-            while (cursor.next())
+            options.session(session);
+        }
+        for (final String tag : tags)
+        {
+            final int equals = tag.indexOf('=');
+            if (equals <= 0)
             {
-                if (cursor.problem() != null)
-                {
-                    throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
-                        "damaged record at journal index 0x" + Long.toHexString(cursor.journalIndex()) + ": " +
-                        cursor.problem() + " (run forkline verify)");
-                }
-                final EventView event = cursor.event();
-                if (only != null && !only.contains(event.session()))
-                {
-                    continue;
-                }
-                line.setLength(0);
-                EventsLine.append(line, event.session(), event.branch(), event.step(), event.kind(), event.timestampNanos(),
-                    event.payloadAsString()).append('\n');
-                out.append(line);
-                progress.update(++count);
+                throw new IllegalArgumentException("--tag needs KEY=VALUE, got '" + tag + "'");
+            }
+            options.tag(tag.substring(0, equals), tag.substring(equals + 1));
+        }
+        if (minReward != null)
+        {
+            options.minReward(number("--min-reward", minReward));
+        }
+        if (maxReward != null)
+        {
+            options.maxReward(number("--max-reward", maxReward));
+        }
+        if (since != null)
+        {
+            options.since(instant("--since", since));
+        }
+        if (until != null)
+        {
+            options.until(instant("--until", until));
+        }
+        if (output != null && Files.isDirectory(output))
+        {
+            throw new IllegalArgumentException("--output " + output + " is a directory");
+        }
+        if (output != null && !Files.isDirectory(output.toAbsolutePath().getParent()))
+        {
+            throw new IllegalArgumentException("--output " + output + ": directory " + output.toAbsolutePath().getParent() +
+                " does not exist");
+        }
+        return options;
+    }
+
+    private OutputStream progress(final OutputStream out)
+    {
+        return new ProgressOutputStream(out, new ProgressBar(spec.commandLine().getErr(), Terminal.stderr(), "export (bytes)", 0));
+    }
+
+    private ExportSummary toStdout(final Store store, final ExportOptions options) throws IOException
+    {
+        if (Forkline.writesToProcessStdout())
+        {
+            // straight to the file descriptor: a Writer in between would decode and re-encode every byte
+            try (OutputStream out = progress(new FileOutputStream(FileDescriptor.out)))
+            {
+                return new Exporter(store, options).export(out);
             }
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return count;
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final ExportSummary summary = new Exporter(store, options).export(captured);
+        spec.commandLine().getOut().print(captured.toString(StandardCharsets.UTF_8));
+        spec.commandLine().getOut().flush();
+        return summary;
     }
+
+    private ExportSummary toFile(final Store store, final ExportOptions options) throws IOException
+    {
+        final Path target = output.toAbsolutePath();
+        final Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        boolean done = false;
+        try
+        {
+            final ExportSummary summary;
+            try (OutputStream out = progress(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))
+            {
+                summary = new Exporter(store, options).export(out);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            done = true;
+            return summary;
+        }
+        finally
+        {
+            if (!done)
+            {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static double number(final String option, final String text)
+    {
+        try
+        {
+            return Double.parseDouble(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(option + " needs a number, got '" + text + "'");
+        }
+    }
+
+    private static Instant instant(final String option, final String text)
+    {
+        try
+        {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text);
+        }
+        catch (final DateTimeParseException ex)
+        {
+            throw new IllegalArgumentException(option + " needs an instant (2026-11-29T17:00:00Z) or a date (2026-11-29), got '" +
+                text + "'");
+        }
+    }
+
 }

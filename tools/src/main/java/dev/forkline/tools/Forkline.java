@@ -31,11 +31,23 @@ public final class Forkline implements Runnable
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static volatile boolean processStdout;
+
     public static void main(final String[] args)
     {
+        processStdout = true;
         final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, out, err));
+    }
+
+    /**
+     * @return true when the command's output writer is the process's stdout, so bulk output may go to the file
+     * descriptor directly.
+     */
+    static boolean writesToProcessStdout()
+    {
+        return processStdout;
     }
 
     /**

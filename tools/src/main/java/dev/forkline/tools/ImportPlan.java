@@ -5,6 +5,7 @@ import dev.forkline.kernel.BranchWriter;
 import dev.forkline.kernel.EventFlags;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.Store;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +22,17 @@ final class ImportPlan
 {
     /**
      * One event to write. For a {@code fork}, {@code parent} is the branch forked and {@code payload} the
-     * reason (may be null); for a {@code session.start}, {@code branch} is the session.
+     * reason (may be null); for a {@code session.start}, {@code branch} is the session. {@code binary} holds a
+     * payload that is not text (from {@code data_base64}), else null.
      */
-    record Entry(String branch, String parent, EventKind kind, long step, long timestampNanos, String payload)
+    record Entry(String branch, String parent, EventKind kind, long step, long timestampNanos, String payload, int flags,
+        byte[] binary)
     {
+        Entry(final String branch, final String parent, final EventKind kind, final long step, final long timestampNanos,
+            final String payload)
+        {
+            this(branch, parent, kind, step, timestampNanos, payload, EventFlags.IMPORTED, null);
+        }
     }
 
     private final Set<String> sessions = new LinkedHashSet<>();
@@ -105,8 +113,19 @@ final class ImportPlan
                     }
                     writers.put(entry.branch(), fork);
                 }
-                default -> writers.get(entry.branch()).append(entry.kind(), EventFlags.IMPORTED, entry.timestampNanos(),
-                    entry.payload());
+                default ->
+                {
+                    final BranchWriter writer = writers.get(entry.branch());
+                    if (entry.binary() != null)
+                    {
+                        writer.append(entry.kind(), entry.flags(), entry.timestampNanos(),
+                            new UnsafeBuffer(entry.binary()), 0, entry.binary().length);
+                    }
+                    else
+                    {
+                        writer.append(entry.kind(), entry.flags(), entry.timestampNanos(), entry.payload());
+                    }
+                }
             }
             progress.update(++done);
         }

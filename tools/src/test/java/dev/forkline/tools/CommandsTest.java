@@ -117,7 +117,7 @@ class CommandsTest
         assertError("forkline: step 10 is past the head of " + s + " (10 steps)\n", "show", s + "@10", "--store", store());
         assertError("forkline: cannot fork " + s + "@11: the branch has 10 steps (fork at 0..10)\n", "fork", s + "@11", "--store", store());
         assertError("forkline: 'x@y' is not BRANCH@STEP with STEP a number from 0\n", "show", "x@y", "--store", store());
-        assertError("forkline: unknown export format 'csv' (available: events)\n", "export", "--format", "csv", "--store", store());
+        assertError("forkline: unknown export format 'csv' (known: openai-chat, openai-preference, trl-messages, trl-preference, sharegpt, events)\n", "export", "--format", "csv", "--store", store());
 
         final Path override = dir.resolve("o.json");
         Files.writeString(override, "{\"kind\":\"tool.result\",\n\"data\": }");
