@@ -266,4 +266,32 @@ class CommandsTest
         assertEquals(0, viaVariable.exitValue());
         assertEquals(1, Json.parseOrNull(new String(viaVariable.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).size());
     }
+
+    @Test
+    void exportWritesTrainingDataToAFileOnlyWhenComplete() throws IOException
+    {
+        final String s = demoSession();
+        final Path file = dir.resolve("chat.jsonl");
+        final Cli.Result chat = Cli.run("export", "--format", "openai-chat", "--output", file.toString(), "--store", store());
+        assertEquals(0, chat.code(), chat.err());
+        assertEquals("", chat.out(), "the lines go to the file");
+        final List<String> lines = Files.readAllLines(file);
+        assertFalse(lines.isEmpty());
+        for (final String line : lines)
+        {
+            assertTrue(Json.parseOrNull(line).get("messages").isArray(), line);
+        }
+        assertTrue(chat.err().contains("openai-chat"), "the summary goes to stderr: " + chat.err());
+
+        final Cli.Result bad = Cli.run("export", "--format", "openai-chat", "--min-reward", "lots", "--output",
+            dir.resolve("never.jsonl").toString(), "--store", store());
+        assertEquals(2, bad.code());
+        assertEquals("forkline: --min-reward needs a number, got 'lots'\n", bad.err());
+        assertFalse(Files.exists(dir.resolve("never.jsonl")), "nothing half-written");
+        try (var files = Files.list(dir))
+        {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".part")), "no temporary file left");
+        }
+        assertTrue(s.startsWith("demo-"));
+    }
 }
