@@ -1,6 +1,5 @@
 package dev.forkline.kernel;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -75,9 +74,7 @@ final class ChainSealer implements AutoCloseable
                 {
                     break;
                 }
-                final Bytes<?> bytes = dc.wire().bytes();
-                final int length = (int)bytes.readRemaining();
-                record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                final int length = Journal.wrap(record, dc);
                 header.wrap(record, 0);
                 final BranchState branch = header.validate(length) == null ? branches.byId(header.branchId()) : null;
                 if (branch == null)

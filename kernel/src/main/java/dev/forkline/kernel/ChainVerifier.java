@@ -1,6 +1,5 @@
 package dev.forkline.kernel;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -69,9 +68,7 @@ final class ChainVerifier
                     {
                         break;
                     }
-                    final Bytes<?> bytes = dc.wire().bytes();
-                    final int length = (int)bytes.readRemaining();
-                    record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                    final int length = Journal.wrap(record, dc);
                     if (!dc.isMetaData())
                     {
                         header.wrap(record, 0);

@@ -1,6 +1,5 @@
 package dev.forkline.kernel;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -75,8 +74,7 @@ public final class EventCursor implements AutoCloseable
             throw corrupt(step, location, "journal record cannot be read");
         }
         current = dc;
-        final Bytes<?> bytes = dc.wire().bytes();
-        final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
+        final String problem = view.wrap(dc, location);
         if (problem != null)
         {
             release();

@@ -1,5 +1,6 @@
 package dev.forkline.kernel;
 
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -25,12 +26,15 @@ public final class EventView
     }
 
     /**
+     * Points the view at the excerpt {@code dc} is reading, in place.
+     *
      * @return null when the record is a sound event, else what is wrong with it.
      */
-    String wrap(final long address, final int length, final long location)
+    String wrap(final DocumentContext dc, final long location)
     {
         this.location = location;
-        record.wrap(address, length);
+        final int length = Journal.wrap(record, dc);
+        final long address = record.addressOffset();
         header.wrap(record, 0);
         final String problem = header.validate(length);
         if (problem == null)

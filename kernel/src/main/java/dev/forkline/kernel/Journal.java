@@ -1,11 +1,14 @@
 package dev.forkline.kernel;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 
@@ -50,6 +53,19 @@ final class Journal implements AutoCloseable
             .timeoutMS(500)
             .build();
         return new Journal(queue);
+    }
+
+    /**
+     * Points {@code record} at the bytes of the excerpt {@code dc} is reading, in place.
+     *
+     * @return the excerpt's length.
+     */
+    static int wrap(final UnsafeBuffer record, final DocumentContext dc)
+    {
+        final Bytes<?> bytes = dc.wire().bytes();
+        final int length = (int)bytes.readRemaining();
+        record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+        return length;
     }
 
     ExcerptAppender createAppender()

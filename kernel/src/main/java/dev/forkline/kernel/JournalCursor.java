@@ -1,6 +1,5 @@
 package dev.forkline.kernel;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
@@ -45,9 +44,8 @@ public final class JournalCursor implements AutoCloseable
             return false;
         }
         current = dc;
-        final Bytes<?> bytes = dc.wire().bytes();
-        fileOffset = bytes.readPosition();
-        problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), dc.index());
+        fileOffset = dc.wire().bytes().readPosition();
+        problem = view.wrap(dc, dc.index());
         if (problem == null && view.branch() == null)
         {
             store.refresh(); // a branch created since this store was indexed

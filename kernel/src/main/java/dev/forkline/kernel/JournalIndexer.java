@@ -121,9 +121,7 @@ final class JournalIndexer implements AutoCloseable
                 {
                     break;
                 }
-                final Bytes<?> bytes = dc.wire().bytes();
-                final int length = (int)bytes.readRemaining();
-                record.wrap(bytes.addressForRead(bytes.readPosition()), length);
+                final int length = Journal.wrap(record, dc);
                 if (dc.isMetaData())
                 {
                     indexSeal(length);

@@ -1,6 +1,5 @@
 package dev.forkline.kernel;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -78,6 +77,15 @@ public final class Store implements AutoCloseable
     static void disableChronicleAnalytics()
     {
         System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    /**
+     * @return the JVM flags a process that uses the kernel must be started with (Java 17+), for launchers that
+     * start one.
+     */
+    public static List<String> requiredJvmFlags()
+    {
+        return JvmFlags.REQUIRED;
     }
 
     /**
@@ -721,9 +729,8 @@ public final class Store implements AutoCloseable
             {
                 return null;
             }
-            final Bytes<?> bytes = dc.wire().bytes();
             final EventView view = new EventView(branches);
-            final String problem = view.wrap(bytes.addressForRead(bytes.readPosition()), (int)bytes.readRemaining(), location);
+            final String problem = view.wrap(dc, location);
             if (problem != null)
             {
                 final BranchState branch = branches.byId(view.branchIdIfPresent());

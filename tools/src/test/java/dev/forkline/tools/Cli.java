@@ -15,19 +15,8 @@ import java.util.List;
  */
 final class Cli
 {
-    /** The root pom's forkline.jvmFlags, for child JVMs. */
-    static final List<String> JVM_FLAGS = List.of(
-        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens=java.base/java.io=ALL-UNNAMED",
-        "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
-        "--add-opens=java.base/java.util.zip=ALL-UNNAMED");
+    /** The JVM flags of the kernel, for child JVMs. */
+    static final List<String> JVM_FLAGS = dev.forkline.kernel.Store.requiredJvmFlags();
 
     static final Path FIXTURES = Path.of(System.getProperty("forkline.fixtures", "../../shared/fixtures"));
 
