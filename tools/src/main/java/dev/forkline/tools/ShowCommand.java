@@ -6,6 +6,7 @@ import dev.forkline.kernel.Event;
 import dev.forkline.kernel.EventCursor;
 import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.export.Exporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +54,6 @@ final class ShowCommand implements Callable<Integer>
                     info.forkStep()) + ", " + info.length() + " steps, last activity " +
                     Timestamps.iso(info.lastTimestampNanos()));
             }
-            final StringBuilder line = new StringBuilder(256);
             try (EventCursor cursor = store.read(info.name()))
             {
                 while (cursor.next() && cursor.nextStep() <= info.length())
@@ -61,9 +61,7 @@ final class ShowCommand implements Callable<Integer>
                     final EventView event = cursor.event();
                     if (json)
                     {
-                        line.setLength(0);
-                        out.println(EventsLine.append(line, event.session(), event.branch(), event.step(), event.kind(),
-                            event.timestampNanos(), event.payloadAsString()));
+                        out.println(Exporter.eventsLine(event.toEvent()));
                     }
                     else
                     {
@@ -80,8 +78,7 @@ final class ShowCommand implements Callable<Integer>
     {
         if (json)
         {
-            out.println(EventsLine.append(new StringBuilder(), event.session(), event.branch(), event.step(), event.kind(),
-                event.timestampNanos(), event.payloadAsString()));
+            out.println(Exporter.eventsLine(event));
             return;
         }
         out.println(event.branch() + "@" + event.step() + "  " + event.kind().wireName() + "  " +

@@ -4,6 +4,7 @@ import dev.forkline.kernel.Event;
 import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.JournalCursor;
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.export.Exporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +43,6 @@ final class TailCommand implements Callable<Integer>
     CommandSpec spec;
 
     private EventText text;
-    private final StringBuilder line = new StringBuilder(256);
 
     @Override
     public Integer call()
@@ -78,7 +78,7 @@ final class TailCommand implements Callable<Integer>
             }
             for (final Event event : latest)
             {
-                print(out, event.session(), event.branch(), event.step(), event.kind(), event.timestampNanos(), event.payloadAsString());
+                print(out, event);
             }
             out.flush();
             while (follow && !Thread.currentThread().isInterrupted())
@@ -93,9 +93,7 @@ final class TailCommand implements Callable<Integer>
                     }
                     else if (selected(cursor.event()))
                     {
-                        final EventView event = cursor.event();
-                        print(out, event.session(), event.branch(), event.step(), event.kind(), event.timestampNanos(),
-                            event.payloadAsString());
+                        print(out, cursor.event().toEvent());
                     }
                 }
                 if (any)
@@ -116,18 +114,16 @@ final class TailCommand implements Callable<Integer>
         return session == null || session.equals(event.session());
     }
 
-    private void print(
-        final PrintWriter out, final String eventSession, final String branch, final long step,
-        final dev.forkline.kernel.EventKind kind, final long timestampNanos, final String payload)
+    private void print(final PrintWriter out, final Event event)
     {
         if (json)
         {
-            line.setLength(0);
-            out.println(EventsLine.append(line, eventSession, branch, step, kind, timestampNanos, payload));
+            out.println(Exporter.eventsLine(event));
         }
         else
         {
-            out.println(text.line(branch + "@" + step, kind, timestampNanos, payload, false));
+            out.println(text.line(event.branch() + "@" + event.step(), event.kind(), event.timestampNanos(),
+                event.payloadAsString(), false));
         }
     }
 

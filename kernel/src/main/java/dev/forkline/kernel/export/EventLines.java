@@ -1,5 +1,7 @@
 package dev.forkline.kernel.export;
 
+import dev.forkline.kernel.Event;
+import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.EventView;
 
 import java.nio.charset.StandardCharsets;
@@ -28,17 +30,36 @@ final class EventLines
 
     void write(final EventView event)
     {
+        write(event.session(), event.branch(), event.step(), event.kind(), event.timestampNanos(), event.flags(),
+            event.payloadBytes());
+    }
+
+    void write(final Event event)
+    {
+        write(event.session(), event.branch(), event.step(), event.kind(), event.timestampNanos(), event.flags(),
+            event.payload());
+    }
+
+    private void write(
+        final String session,
+        final String branch,
+        final long step,
+        final EventKind kind,
+        final long timestampNanos,
+        final int flags,
+        final byte[] stored)
+    {
         // session ids and branch names are of [A-Za-z0-9._:/-]: nothing to escape
-        sink.putAscii("{\"session\":\"").putAscii(event.session())
-            .putAscii("\",\"branch\":\"").putAscii(event.branch())
-            .putAscii("\",\"step\":").putAscii(Long.toString(event.step()))
-            .putAscii(",\"kind\":\"").putAscii(event.kind().wireName())
-            .putAscii("\",\"ts\":\"").putAscii(timestamp(event.timestampNanos())).put((byte)'"');
-        if (event.flags() != 0)
+        sink.putAscii("{\"session\":\"").putAscii(session)
+            .putAscii("\",\"branch\":\"").putAscii(branch)
+            .putAscii("\",\"step\":").putAscii(Long.toString(step))
+            .putAscii(",\"kind\":\"").putAscii(kind.wireName())
+            .putAscii("\",\"ts\":\"").putAscii(timestamp(timestampNanos)).put((byte)'"');
+        if (flags != 0)
         {
-            sink.putAscii(",\"flags\":").putAscii(Integer.toString(event.flags()));
+            sink.putAscii(",\"flags\":").putAscii(Integer.toString(flags));
         }
-        byte[] payload = event.payloadBytes();
+        byte[] payload = stored;
         if (isOneLineJson(payload))
         {
             if (redactor.mayContainSecret(payload, 0, payload.length))

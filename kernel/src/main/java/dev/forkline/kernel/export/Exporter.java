@@ -84,6 +84,20 @@ public final class Exporter
     }
 
     /**
+     * @return one event as a line of the {@code events} interchange format, without its line break and without
+     * redaction: what {@code forkline show --json} and {@code tail --json} print.
+     */
+    public static String eventsLine(final Event event)
+    {
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        final LineSink sink = new LineSink(bytes);
+        new EventLines(sink, new SecretRedactor(false)).write(event);
+        sink.flush();
+        final String line = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return line.substring(0, line.length() - 1);
+    }
+
+    /**
      * Writes the export to {@code out} (buffered here; the stream is flushed, not closed).
      *
      * @return what was written.
