@@ -45,7 +45,8 @@ final class StoreVerifier
                     if (damaged.size() < VerifyReport.MAX_LISTED)
                     {
                         damaged.add(new VerifyReport.Damage(cursor.journalIndex(), String.valueOf(cursor.file()),
-                            cursor.fileOffset(), cursor.problem(), guess == null ? null : guess.session));
+                            cursor.fileOffset(), cursor.problem(), guess == null ? null : guess.session,
+                            guess == null ? null : guess.name + "@" + event.step()));
                     }
                     continue;
                 }

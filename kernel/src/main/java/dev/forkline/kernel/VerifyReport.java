@@ -27,8 +27,9 @@ public record VerifyReport(
      * @param offset       its byte offset in that file.
      * @param problem      what is wrong with it.
      * @param session      the session it seems to belong to (from its header, which may itself be damaged), or null.
+     * @param event        the {@code branch@step} it seems to be (from its header), or null.
      */
-    public record Damage(long journalIndex, String file, long offset, String problem, String session)
+    public record Damage(long journalIndex, String file, long offset, String problem, String session, String event)
     {
     }
 

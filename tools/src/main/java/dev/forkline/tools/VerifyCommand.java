@@ -1,24 +1,23 @@
 package dev.forkline.tools;
 
 import dev.forkline.kernel.BranchInfo;
-import dev.forkline.kernel.Event;
-import dev.forkline.kernel.EventCursor;
-import dev.forkline.kernel.EventKind;
-import dev.forkline.kernel.ForklineException;
-import dev.forkline.kernel.JournalCursor;
+import dev.forkline.kernel.ChainReport;
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-    description = {"Check every event's checksum and that the index finds every step of every branch.",
+    description = {"Check every event's checksum and that the index finds every step of every branch;",
+        "with --chain, also each branch's hash chain against its seals (changed, removed or reordered events).",
         "Exit code 0 when the store is sound, 1 when damage was found."})
 final class VerifyCommand implements Callable<Integer>
 {
@@ -27,108 +26,89 @@ final class VerifyCommand implements Callable<Integer>
     @Mixin
     CommonOptions options;
 
+    @Option(names = "--chain", description = "Also check the hash chains (tamper evidence).")
+    boolean chain;
+
+    @Option(names = "--heads", description = "With --chain: print each branch's chain head, to record elsewhere.")
+    boolean heads;
+
     @Spec
     CommandSpec spec;
-
-    private final List<String> problems = new ArrayList<>();
-    private long problemCount;
 
     @Override
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
-        long records = 0;
-        long branches = 0;
-        long steps = 0;
-        final List<String> sessions;
         try (Store store = options.openReadOnly())
         {
-            try (JournalCursor cursor = store.readJournal())
+            final VerifyReport report = store.verify();
+            int listed = 0;
+            for (final VerifyReport.Damage damage : report.damaged())
             {
-                while (cursor.next())
+                if (listed++ < MAX_LISTED)
                 {
-                    records++;
-                    if (cursor.problem() != null)
-                    {
-                        problem("journal index 0x" + Long.toHexString(cursor.journalIndex()) + ": " + cursor.problem());
-                    }
+                    out.println("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " + damage.file() +
+                        " at offset " + damage.offset() + " (journal index 0x" + Long.toHexString(damage.journalIndex()) +
+                        "): " + damage.problem());
                 }
             }
-            sessions = store.sessions();
+            for (final String problem : report.indexProblems())
+            {
+                if (listed++ < MAX_LISTED)
+                {
+                    out.println("DAMAGED index: " + problem);
+                }
+            }
+            long problems = report.damagedCount() + report.indexProblems().size();
+            if (problems > MAX_LISTED)
+            {
+                out.println("… and " + (problems - MAX_LISTED) + " more");
+            }
+            if (!report.affectedSessions().isEmpty())
+            {
+                out.println("sessions affected: " + String.join(", ", report.affectedSessions()));
+            }
+            if (chain)
+            {
+                problems += chain(store, out);
+            }
+            final List<String> sessions = store.sessions();
+            long branches = 0;
+            long steps = 0;
             for (final String session : sessions)
             {
                 for (final BranchInfo branch : store.tree(session))
                 {
                     branches++;
                     steps += branch.length() - branch.forkStep();
-                    checkBranch(store, branch);
                 }
             }
-        }
-        for (final String problem : problems)
-        {
-            out.println("DAMAGED " + problem);
-        }
-        if (problemCount > problems.size())
-        {
-            out.println("… and " + (problemCount - problems.size()) + " more");
-        }
-        out.println((problemCount == 0 ? "OK: " : "FAILED: " + problemCount + " problems; ") + records + " records, " +
-            sessions.size() + " sessions, " + branches + " branches, " + steps + " indexed steps");
-        return problemCount == 0 ? Forkline.EXIT_OK : Forkline.EXIT_NEGATIVE;
-    }
-
-    /**
-     * Reads the branch's own steps through the index: each must be there, sound, and carry its step.
-     */
-    private void checkBranch(final Store store, final BranchInfo branch)
-    {
-        if (!branch.isRoot())
-        {
-            final Event fork = store.forkEvent(branch.name());
-            if (fork == null || fork.kind() != EventKind.FORK || fork.step() != branch.forkStep())
-            {
-                problem(branch.name() + ": its fork event is missing or does not match fork step " + branch.forkStep());
-            }
-        }
-        long step = branch.forkStep();
-        while (step < branch.length())
-        {
-            try (EventCursor cursor = store.read(branch.name(), step))
-            {
-                while (step < branch.length())
-                {
-                    if (!cursor.next())
-                    {
-                        problem(branch.name() + "@" + step + ": indexed but not readable");
-                        return;
-                    }
-                    if (cursor.event().step() != step || !branch.name().equals(cursor.event().branch()))
-                    {
-                        problem(branch.name() + "@" + step + ": the index points at " + cursor.event().branch() + "@" +
-                            cursor.event().step());
-                    }
-                    step++;
-                }
-            }
-            catch (final ForklineException ex)
-            {
-                if (ex.reason() != ForklineException.Reason.CORRUPT_EVENT)
-                {
-                    throw ex;
-                }
-                problem(ex.getMessage());
-                step++;
-            }
+            out.println((problems == 0 ? "OK: " : "FAILED: " + problems + " problems; ") +
+                (report.events() + report.damagedCount()) + " records, " + sessions.size() + " sessions, " + branches +
+                " branches, " + steps + " indexed steps");
+            return problems == 0 ? Forkline.EXIT_OK : Forkline.EXIT_NEGATIVE;
         }
     }
 
-    private void problem(final String text)
+    private long chain(final Store store, final PrintWriter out)
     {
-        problemCount++;
-        if (problems.size() < MAX_LISTED)
+        final ChainReport report = store.verifyChain();
+        int listed = 0;
+        for (final String problem : report.problems())
         {
-            problems.add(text);
+            if (listed++ < MAX_LISTED)
+            {
+                out.println("TAMPERED " + problem);
+            }
         }
+        out.println("chain: " + report.sealed() + " events match their seals, " + report.unsealed() + " not sealed yet");
+        if (heads)
+        {
+            for (final Map.Entry<String, String> head : report.heads().entrySet())
+            {
+                out.println("head " + head.getKey() + " " + head.getValue());
+            }
+        }
+        return report.problems().size();
     }
 }

@@ -175,9 +175,54 @@ class CommandsTest
         assertEquals(1, flipped);
         final Cli.Result verify = Cli.run("verify", "--store", store());
         assertEquals(1, verify.code(), verify.out());
-        assertTrue(verify.lines().get(0).startsWith("DAMAGED "), verify.out());
-        assertTrue(verify.out().contains("v@1"), verify.out());
+        assertTrue(verify.lines().get(0).matches("DAMAGED v@1 in .*\\.cq4 at offset \\d+ \\(journal index 0x[0-9a-f]+\\): checksum mismatch.*"),
+            verify.out());
+        assertTrue(verify.out().contains("sessions affected: v"), verify.out());
         assertTrue(verify.lines().get(verify.lines().size() - 1).startsWith("FAILED: "), verify.out());
+    }
+
+    @Test
+    void verifyChainNamesAnEventChangedWithItsChecksumRepaired() throws IOException
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("c", null);
+            writer.append(EventKind.USER, "{\"content\":\"pay 10\"}");
+            writer.end("done");
+        }
+        final Cli.Result sound = Cli.run("verify", "--chain", "--heads", "--store", store());
+        assertEquals(0, sound.code(), sound.out());
+        assertTrue(sound.out().contains("chain: 3 events match their seals, 0 not sealed yet"), sound.out());
+        assertTrue(sound.out().matches("(?s).*head c [0-9a-f]{64}\n.*"), sound.out());
+
+        final byte[] from = "pay 10".getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> files = Files.walk(dir.resolve("store")))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                for (int i = 0; i + from.length <= bytes.length; i++)
+                {
+                    if (java.util.Arrays.equals(bytes, i, i + from.length, from, 0, from.length))
+                    {
+                        bytes[i + 5] = '9'; // pay 19
+                        // repair the event's checksum: the record starts 48 + 12 bytes before the text
+                        final int start = i - "{\"content\":\"".length() - 48;
+                        final int length = 48 + java.nio.ByteBuffer.wrap(bytes, start + 44, 4)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+                        final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                        crc.update(bytes, start + 4, length - 4);
+                        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(start, (int)crc.getValue());
+                    }
+                }
+                Files.write(file, bytes);
+            }
+        }
+        assertEquals(0, Cli.run("verify", "--store", store()).code(), "checksums alone cannot tell");
+        final Cli.Result tampered = Cli.run("verify", "--chain", "--store", store());
+        assertEquals(1, tampered.code(), tampered.out());
+        assertEquals("TAMPERED c@1 (user) does not match its seal: the event, or the one before it, was changed",
+            tampered.lines().get(0));
     }
 
     @Test
