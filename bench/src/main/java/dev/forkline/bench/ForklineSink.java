@@ -1,22 +1,24 @@
 package dev.forkline.bench;
 
 import dev.forkline.kernel.BranchWriter;
+import dev.forkline.kernel.Durability;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.StoreOptions;
 
 import java.nio.file.Path;
 
 /**
- * Forkline with default options: each thread records its own session; {@code commit} waits until the journal
- * thread has written everything before it.
+ * Forkline, each thread recording its own session; {@code commit} waits until the journal thread has written
+ * everything before it (and, with {@link Durability#SYNC}, forced it to disk).
  */
 final class ForklineSink implements Sink
 {
     private final Store store;
 
-    ForklineSink(final Path directory)
+    ForklineSink(final Path directory, final Durability durability)
     {
-        this.store = Store.open(directory);
+        this.store = Store.open(directory, new StoreOptions().durability(durability));
     }
 
     Store store()

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link Store#openReadOnly}).
  * <p>
  * The store is built once, in {@code <bench dir>/open-<events>-<sessions>}, and kept for later runs: building ten
- * million events takes far longer than opening them. A marker file beside it says it was built to the end.
+ * million events takes far longer than opening them. A marker file beside it says it was built to the end; a kept
+ * store that no longer opens (an older on-disk format) is built again.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -55,11 +56,12 @@ public class OpenBenchmark
     {
         directory = BenchDirs.root().resolve("open-" + events + "-" + sessions);
         final Path marker = BenchDirs.root().resolve("open-" + events + "-" + sessions + ".complete");
-        if (Files.exists(marker) && Files.isDirectory(directory))
+        if (Files.exists(marker) && Files.isDirectory(directory) && opens(directory))
         {
             return;
         }
         BenchDirs.delete(directory);
+        BenchDirs.delete(marker);
         populate(directory, events, sessions);
         try
         {
@@ -68,6 +70,22 @@ public class OpenBenchmark
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * @return true when a kept store still opens (a store built by an older on-disk format may not).
+     */
+    private static boolean opens(final Path directory)
+    {
+        try (Store store = Store.openReadOnly(directory))
+        {
+            return !store.sessions().isEmpty();
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("rebuilding the store in " + directory + ": " + ex);
+            return false;
         }
     }
 

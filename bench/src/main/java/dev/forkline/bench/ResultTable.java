@@ -13,13 +13,15 @@ import java.util.TreeMap;
  * Lays the figures of a run out as a Markdown table: one row for each benchmark, parameter set and metric, with
  * Forkline's figure and, beside each baseline's figure, Forkline's ratio to it.
  * <p>
+ * Rows are matched on every parameter but {@code sink}; a {@code forkline-*} variant takes the Forkline column.
  * The ratio says how many times better Forkline is: its throughput over the baseline's, or the baseline's time
  * over its time. Above 1, Forkline is ahead.
  */
 public final class ResultTable
 {
     private static final List<String> BASELINES = List.of(
-        Sinks.CHRONICLE, Sinks.SQLITE, Sinks.SQLITE_BATCH, Sinks.JSON_LINES, Sinks.JSON_FILES);
+        Sinks.CHRONICLE, Sinks.SQLITE, Sinks.SQLITE_BATCH, Sinks.JSON_LINES, Sinks.JSON_FILES, Sinks.SQLITE_SYNC,
+        Sinks.JSON_LINES_SYNC);
 
     private ResultTable()
     {
@@ -44,7 +46,7 @@ public final class ResultTable
         final Map<String, Map<String, Figure>> rows = new LinkedHashMap<>();
         for (final Figure figure : figures)
         {
-            final String sink = figure.sink() == null ? Sinks.FORKLINE : figure.sink();
+            final String sink = figure.sink() == null || Sinks.isForkline(figure.sink()) ? Sinks.FORKLINE : figure.sink();
             rows.computeIfAbsent(rowKey(figure), key -> new LinkedHashMap<>()).put(sink, figure);
         }
 
@@ -64,10 +66,12 @@ public final class ResultTable
         {
             final Figure any = row.values().iterator().next();
             final Figure subject = row.get(Sinks.FORKLINE);
+            final String variant = subject == null || subject.sink() == null || Sinks.FORKLINE.equals(subject.sink()) ?
+                "" : subject.sink() + ": ";
             out.append("| ").append(any.benchmark())
                 .append(" | ").append(paramsText(any.params()))
                 .append(" | ").append(any.metric())
-                .append(" | ").append(subject == null ? "" : format(subject))
+                .append(" | ").append(subject == null ? "" : variant + format(subject))
                 .append(" |");
             for (final String baseline : baselines)
             {

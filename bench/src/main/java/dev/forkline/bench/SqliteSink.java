@@ -9,8 +9,9 @@ import java.sql.Statement;
 
 /**
  * SQLite through sqlite-jdbc, the way checkpoint savers of agent frameworks keep steps: WAL journal,
- * {@code synchronous=NORMAL} (a commit survives a crash of the process, like Forkline's {@code OS_CACHE}), one
- * row per event keyed by (session, step), a commit every {@code commitEvery} events.
+ * {@code synchronous=NORMAL} (a commit survives a crash of the process, like Forkline's {@code OS_CACHE}) or
+ * {@code FULL} (a commit is fsynced, like {@code SYNC}), one row per event keyed by (session, step), a commit every
+ * {@code commitEvery} events.
  * <p>
  * SQLite has one writer per database, so threads share the connection under a lock.
  */
@@ -21,7 +22,7 @@ final class SqliteSink implements Sink
     private final int commitEvery;
     private int uncommitted;
 
-    SqliteSink(final Path directory, final int commitEvery)
+    SqliteSink(final Path directory, final int commitEvery, final boolean fsync)
     {
         this.commitEvery = commitEvery;
         try
@@ -30,7 +31,7 @@ final class SqliteSink implements Sink
             try (Statement statement = connection.createStatement())
             {
                 statement.execute("PRAGMA journal_mode=WAL");
-                statement.execute("PRAGMA synchronous=NORMAL");
+                statement.execute(fsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
                 statement.execute("CREATE TABLE IF NOT EXISTS events (" +
                     "session TEXT NOT NULL, step INTEGER NOT NULL, kind TEXT NOT NULL, ts INTEGER NOT NULL, " +
                     "payload BLOB NOT NULL, PRIMARY KEY (session, step))");

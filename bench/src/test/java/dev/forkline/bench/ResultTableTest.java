@@ -48,6 +48,15 @@ class ResultTableTest
     }
 
     @Test
+    void aForklineVariantTakesTheForklineColumn()
+    {
+        final String table = ResultTable.render(List.of(
+            new Figure("Commit.producers1", Map.of("sink", Sinks.FORKLINE_SYNC), "p50", 50_000, Double.NaN, Figure.NANOS),
+            new Figure("Commit.producers1", Map.of("sink", Sinks.SQLITE_SYNC), "p50", 200_000, Double.NaN, Figure.NANOS)));
+        assertEquals("| Commit.producers1 |  | p50 | forkline-sync: 50.0 µs | 200.0 µs (4.00x) |", table.split("\n")[2]);
+    }
+
+    @Test
     void targetsReportMetMissedAndNotMeasured()
     {
         final List<Map<String, String>> checks = Targets.check(List.of(

@@ -92,7 +92,7 @@ class SinksTest
     @Test
     void sqliteCommitsEveryEventOrEveryBatch() throws Exception
     {
-        for (final String name : List.of(Sinks.SQLITE, Sinks.SQLITE_BATCH))
+        for (final String name : List.of(Sinks.SQLITE, Sinks.SQLITE_BATCH, Sinks.SQLITE_SYNC))
         {
             final Path db = Files.createDirectory(dir.resolve(name));
             try (SqliteSink sink = (SqliteSink)Sinks.open(name, db))
@@ -129,6 +129,26 @@ class SinksTest
             assertEquals("s", last.get("session").asText());
             assertEquals(EVENTS - 1, last.get("step").asInt());
             assertEquals(new ObjectMapper().readTree(text), last.get("data"));
+        }
+    }
+
+    @Test
+    void syncSinksKeepEveryEvent() throws Exception
+    {
+        final Path forkline = Files.createDirectory(dir.resolve("forkline"));
+        try (Sink sink = Sinks.open(Sinks.FORKLINE_SYNC, forkline))
+        {
+            record(sink, "s", Payloads.json(128));
+        }
+        try (Store store = Store.openReadOnly(forkline))
+        {
+            assertEquals(EVENTS + 1, store.branch("s").length());
+        }
+        final Path jsonl = Files.createDirectory(dir.resolve("jsonl"));
+        try (Sink sink = Sinks.open(Sinks.JSON_LINES_SYNC, jsonl))
+        {
+            record(sink, "s", Payloads.json(128));
+            assertEquals(EVENTS, Files.readAllLines(jsonl.resolve("events.jsonl")).size());
         }
     }
 
