@@ -93,6 +93,26 @@ public final class ResultTable
     }
 
     /**
+     * @return one Markdown list item for each append throughput figure: its MB/s as a share of the page-cache write
+     * ceiling.
+     */
+    public static String ceilingShares(final List<Figure> figures, final double ceilingMBps)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final Figure figure : figures)
+        {
+            final String payload = figure.params().get("payload");
+            if (figure.benchmark().startsWith("AppendThroughput.") && payload != null && figure.higherIsBetter())
+            {
+                final double megabytes = figure.value() * Integer.parseInt(payload) / 1e6;
+                out.append(String.format(Locale.ROOT, "- %s %s payload=%s: %.0f MB/s, %.0f%% of the ceiling%n",
+                    figure.benchmark(), figure.sink(), payload, megabytes, 100 * megabytes / ceilingMBps));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
      * @return how many times better {@code subject} is than {@code baseline}.
      */
     public static double ratio(final Figure subject, final Figure baseline)

@@ -23,7 +23,7 @@ public record SuiteRun(
      */
     static SuiteRun quick(final String prefix)
     {
-        return new SuiteRun(prefix, Map.of(), 1, 1, 1, 2);
+        return new SuiteRun(prefix, Map.of(), 1, 1, 1, 1);
     }
 
     /**
