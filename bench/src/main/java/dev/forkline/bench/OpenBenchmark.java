@@ -23,7 +23,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The time to open and close a store against its size, for writing ({@link Store#open}) and for reading
+ * The time to open and close a store against its size (100,000 events in 1,000 sessions to 10 million in 100,000),
+ * for writing ({@link Store#open}) and for reading
  * ({@link Store#openReadOnly}).
  * <p>
  * The store is built once, in {@code <bench dir>/open-<events>-<sessions>}, and kept for later runs: building ten
@@ -40,11 +41,9 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class OpenBenchmark
 {
-    @Param({"10000000"})
-    public int events;
-
-    @Param({"100000"})
-    public int sessions;
+    /** The store's size, as {@code <events>:<sessions>}. */
+    @Param({"100000:1000", "1000000:10000", "10000000:100000"})
+    public String size;
 
     @Param({"write", "readOnly"})
     public String access;
@@ -54,6 +53,9 @@ public class OpenBenchmark
     @Setup(Level.Trial)
     public void build()
     {
+        final int colon = size.indexOf(':');
+        final int events = Integer.parseInt(size.substring(0, colon));
+        final int sessions = Integer.parseInt(size.substring(colon + 1));
         directory = BenchDirs.root().resolve("open-" + events + "-" + sessions);
         final Path marker = BenchDirs.root().resolve("open-" + events + "-" + sessions + ".complete");
         if (Files.exists(marker) && Files.isDirectory(directory) && opens(directory))

@@ -143,8 +143,7 @@ public final class Suite
                 "payload", new String[]{"1024"}), 1, 1, 1, 2),
             new SuiteRun(SuiteRun.PACKAGE + "CommitBenchmark.producers1", Map.of(), 1, 1, 1, 1),
             new SuiteRun(SuiteRun.PACKAGE + "ForkBenchmark.", Map.of(), 30, 0, 10, 0),
-            new SuiteRun(SuiteRun.PACKAGE + "OpenBenchmark.", Map.of("events", new String[]{"1000000"},
-                "sessions", new String[]{"10000"}), 1, 0, 3, 0),
+            new SuiteRun(SuiteRun.PACKAGE + "OpenBenchmark.", Map.of("size", new String[]{"1000000:10000"}), 1, 0, 3, 0),
             new SuiteRun(SuiteRun.PACKAGE + "ReadBenchmark.", Map.of(), 1, 1, 1, 2));
     }
 
