@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,17 +59,17 @@ public final class Suite
         Path results = Path.of("bench", "results");
         for (int i = 0; i < args.length; i++)
         {
+            if (("--include".equals(args[i]) || "--results".equals(args[i])) && i + 1 == args.length)
+            {
+                usage();
+            }
             switch (args[i])
             {
                 case "--quick" -> quick = true;
                 case "--no-ceilings" -> ceilings = false;
                 case "--include" -> include = Pattern.compile(args[++i]);
                 case "--results" -> results = Path.of(args[++i]);
-                default ->
-                {
-                    System.err.println("usage: bench/run [--quick] [--include REGEX] [--results DIR] [--no-ceilings]");
-                    System.exit(2);
-                }
+                default -> usage();
             }
         }
         final String command = "bench/run" + (args.length == 0 ? "" : " " + String.join(" ", args));
@@ -84,10 +85,12 @@ public final class Suite
             figures.addAll(run(run.getKey(), run.getValue()));
         }
 
+        final long seconds = Duration.between(started, Instant.now()).toSeconds();
         final List<Map<String, String>> targets = Targets.check(figures);
         final String table = ResultTable.render(figures);
         final StringBuilder report = new StringBuilder()
-            .append("Forkline benchmarks, ").append(quick ? "quick" : "full").append(" run, ").append(started).append('\n')
+            .append("Forkline benchmarks, ").append(quick ? "quick" : "full").append(" run, ").append(started)
+            .append(", ").append(seconds).append(" s\n")
             .append("command: ").append(command).append('\n')
             .append("machine: ").append(machine).append('\n');
         if (!storage.isEmpty())
@@ -109,6 +112,7 @@ public final class Suite
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("started", started.toString());
         json.put("mode", quick ? "quick" : "full");
+        json.put("seconds", seconds);
         json.put("command", command);
         json.put("machine", machine);
         json.put("ceilings", storage);
@@ -119,6 +123,12 @@ public final class Suite
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(jsonFile.toFile(), json);
         Files.writeString(results.resolve(stamp + ".md"), report.toString(), StandardCharsets.UTF_8);
         System.out.println("results: " + jsonFile);
+    }
+
+    private static void usage()
+    {
+        System.err.println("usage: bench/run [--quick] [--include REGEX] [--results DIR] [--no-ceilings] [--no-build]");
+        System.exit(2);
     }
 
     /**
