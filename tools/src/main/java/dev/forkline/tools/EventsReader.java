@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.Store;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -28,12 +27,14 @@ final class EventsReader
     {
         final String name;
         final String session;
+        final String source;
         long nextStep;
 
-        Branch(final String name, final String session, final long nextStep)
+        Branch(final String name, final String session, final String source, final long nextStep)
         {
             this.name = name;
             this.session = session;
+            this.source = source;
             this.nextStep = nextStep;
         }
     }
@@ -41,22 +42,22 @@ final class EventsReader
     private final ImportPlan plan;
     private final Map<String, Branch> branches = new HashMap<>();
     private final Map<String, Integer> forks = new HashMap<>();
+    private String source;
 
     EventsReader(final ImportPlan plan)
     {
         this.plan = plan;
     }
 
-    void read(final String source, final BufferedReader in) throws IOException
+    void read(final String source, final InputText in) throws IOException
     {
+        this.source = source;
         String line;
-        int number = 0;
-        while ((line = in.readLine()) != null)
+        while ((line = in.next()) != null)
         {
-            number++;
             if (!line.isBlank())
             {
-                readLine(source + ":" + number, line);
+                readLine(source + ":" + in.lineNumber(), line);
             }
         }
     }
@@ -131,7 +132,7 @@ final class EventsReader
         }
         catch (final JsonProcessingException ex)
         {
-            throw new InputException(where + ": not JSON: " + ex.getOriginalMessage());
+            throw Json.malformed(where, ex);
         }
         catch (final IOException ex)
         {
@@ -185,9 +186,11 @@ final class EventsReader
         {
             throw new InputException(where + ": session.start must be step 0 of the branch named like the session");
         }
-        if (branches.containsKey(branch))
+        final Branch existing = branches.get(branch);
+        if (existing != null)
         {
-            throw new InputException(where + ": session '" + session + "' starts twice");
+            throw new InputException(where + ": session '" + session + "' " +
+                (existing.source.equals(source) ? "starts twice" : "is in another file of this import too"));
         }
         try
         {
@@ -198,7 +201,7 @@ final class EventsReader
             throw new InputException(where + ": session '" + session + "' is in another file of this import too");
         }
         checkSessionId(where, session);
-        branches.put(branch, new Branch(branch, session, 1));
+        branches.put(branch, new Branch(branch, session, source, 1));
         plan.add(new ImportPlan.Entry(branch, null, EventKind.SESSION_START, 0, timestampNanos, data));
     }
 
@@ -237,7 +240,7 @@ final class EventsReader
         }
         final int n = forks.merge(session, 1, Integer::sum);
         final String name = session + "/" + n;
-        branches.put(branch, new Branch(name, session, step));
+        branches.put(branch, new Branch(name, session, source, step));
         plan.add(new ImportPlan.Entry(name, parent.name, EventKind.FORK, step, timestampNanos,
             reason == null || reason.isNull() ? null : reason.asText()));
     }

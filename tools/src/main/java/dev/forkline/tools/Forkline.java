@@ -28,6 +28,8 @@ public final class Forkline implements Runnable
     static final int EXIT_NEGATIVE = 1;
     static final int EXIT_BAD_INPUT = 2;
 
+    private static final int MAX_MESSAGE_LENGTH = 1000;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -90,10 +92,14 @@ public final class Forkline implements Runnable
         return badInput ? EXIT_BAD_INPUT : EXIT_NEGATIVE;
     }
 
+    /**
+     * The first line of a message, cut short: a message may quote hostile input.
+     */
     private static String firstLine(final String message)
     {
-        final int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
+        final int newline = message.indexOf('\n');
+        final int end = Math.min(newline < 0 ? message.length() : newline, MAX_MESSAGE_LENGTH);
+        return end < message.length() && end == MAX_MESSAGE_LENGTH ? message.substring(0, end) + "…" : message.substring(0, end);
     }
 
     @Override

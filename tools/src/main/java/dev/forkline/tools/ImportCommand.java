@@ -1,6 +1,5 @@
 package dev.forkline.tools;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forkline.kernel.Store;
 import picocli.CommandLine.Command;
@@ -10,11 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +42,7 @@ final class ImportCommand implements Callable<Integer>
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException
+    public Integer call()
     {
         if (!FORMATS.contains(format))
         {
@@ -77,26 +73,37 @@ final class ImportCommand implements Callable<Integer>
     }
 
     private void readFile(final Path file, final ImportPlan plan, final EventsReader events, final long startNanos)
-        throws IOException
     {
         final String source = file.toString();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        try
         {
             switch (format)
             {
-                case "events" -> events.read(source, in);
-                case "openai-chat" -> OpenAiChatReader.read(source, SessionNames.fromFile(file), in, startNanos, plan);
-                case "swe-agent" -> SweAgentReader.read(source, parse(source, in), sessionId(file), startNanos, plan);
-                default -> OpenHandsReader.read(source, parse(source, in), sessionId(file), plan);
+                case "events", "openai-chat" ->
+                {
+                    try (InputText lines = InputText.lines(file))
+                    {
+                        if ("events".equals(format))
+                        {
+                            events.read(source, lines);
+                        }
+                        else
+                        {
+                            OpenAiChatReader.read(source, SessionNames.fromFile(file), lines, startNanos, plan);
+                        }
+                    }
+                }
+                case "swe-agent" -> SweAgentReader.read(source, parse(file), sessionId(file), startNanos, plan);
+                default -> OpenHandsReader.read(source, parse(file), sessionId(file), plan);
             }
         }
         catch (final NoSuchFileException ex)
         {
             throw new InputException(source + ": no such file");
         }
-        catch (final java.nio.charset.CharacterCodingException ex)
+        catch (final IOException ex)
         {
-            throw new InputException(source + ": not UTF-8 text");
+            throw new InputException(source + ": cannot read: " + ex.getMessage());
         }
     }
 
@@ -105,15 +112,8 @@ final class ImportCommand implements Callable<Integer>
         return session != null ? session : SessionNames.fromFile(file);
     }
 
-    private static JsonNode parse(final String source, final BufferedReader in) throws IOException
+    private static JsonNode parse(final Path file) throws IOException
     {
-        try
-        {
-            return Json.MAPPER.readTree(in);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new InputException(source + ":" + ex.getLocation().getLineNr() + ": not JSON: " + ex.getOriginalMessage());
-        }
+        return Json.readDocument(file.toString(), InputText.document(file));
     }
 }

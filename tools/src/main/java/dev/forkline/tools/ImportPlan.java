@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class ImportPlan
         }
     }
 
-    private final Set<String> sessions = new LinkedHashSet<>();
+    private final Map<String, String> sessions = new LinkedHashMap<>(); // session -> the input that gives it
     private final List<Entry> entries = new ArrayList<>();
 
     /**
@@ -43,7 +44,7 @@ final class ImportPlan
      */
     void addSession(final String session, final String source)
     {
-        if (!sessions.add(session))
+        if (sessions.putIfAbsent(session, source) != null)
         {
             throw new InputException(source + ": session '" + session + "' comes twice in this import");
         }
@@ -67,7 +68,7 @@ final class ImportPlan
 
     List<String> sessions()
     {
-        return List.copyOf(sessions);
+        return List.copyOf(sessions.keySet());
     }
 
     int size()
@@ -81,11 +82,11 @@ final class ImportPlan
     void checkNew(final Store store)
     {
         final Set<String> existing = new LinkedHashSet<>(store.sessions());
-        for (final String session : sessions)
+        for (final Map.Entry<String, String> session : sessions.entrySet())
         {
-            if (existing.contains(session))
+            if (existing.contains(session.getKey()))
             {
-                throw new InputException("session '" + session + "' is in the store already (import it with another " +
+                throw new InputException(session.getValue() + ": session '" + session.getKey() + "' is in the store already (import it with another " +
                     "--session, or into another --store)");
             }
         }

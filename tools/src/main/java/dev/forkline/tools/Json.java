@@ -1,17 +1,46 @@
 package dev.forkline.tools;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+
 /**
  * The one JSON mapper of the command line, and small conveniences over Jackson's tree.
+ * <p>
+ * The mapper reads hostile input safely: nesting, strings and numbers are bounded (so that a file cannot
+ * exhaust the stack or the heap), and a field that comes twice in one object is an error.
  */
 final class Json
 {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Deepest nesting of arrays and objects read. */
+    static final int MAX_DEPTH = 1000;
+
+    /** Longest string read, in characters; longer than any payload a store takes. */
+    static final int MAX_STRING_LENGTH = 16 * 1024 * 1024;
+
+    /** Longest number read, in characters. */
+    static final int MAX_NUMBER_LENGTH = 1000;
+
+    static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_DEPTH)
+            .maxStringLength(MAX_STRING_LENGTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private Json()
     {
@@ -67,6 +96,67 @@ final class Json
         {
             return null;
         }
+    }
+
+    /**
+     * Reads a whole document.
+     *
+     * @param source the file, named in the error.
+     * @throws InputException naming the file and the line when the text is not acceptable JSON.
+     */
+    static JsonNode readDocument(final String source, final String text) throws IOException
+    {
+        try (JsonParser parser = MAPPER.createParser(text))
+        {
+            try
+            {
+                return MAPPER.readTree(parser);
+            }
+            catch (final JsonProcessingException ex)
+            {
+                final JsonLocation location = ex.getLocation() != null ? ex.getLocation() : parser.currentLocation();
+                throw malformed(location.getLineNr() > 0 ? source + ":" + location.getLineNr() : source, ex);
+            }
+        }
+    }
+
+    /**
+     * Describes why input is not acceptable JSON, on one line.
+     *
+     * @param where the file, with its line when known.
+     */
+    static InputException malformed(final String where, final JsonProcessingException ex)
+    {
+        final String message = ex.getOriginalMessage() == null ? ex.getClass().getSimpleName() : ex.getOriginalMessage();
+        final String problem;
+        if (ex instanceof StreamConstraintsException)
+        {
+            if (message.contains("nesting depth"))
+            {
+                problem = "arrays and objects nested deeper than " + MAX_DEPTH + " levels";
+            }
+            else if (message.startsWith("String value length"))
+            {
+                problem = "a string longer than " + MAX_STRING_LENGTH + " characters";
+            }
+            else if (message.startsWith("Number value length"))
+            {
+                problem = "a number longer than " + MAX_NUMBER_LENGTH + " characters";
+            }
+            else
+            {
+                problem = "too large: " + message;
+            }
+        }
+        else if (message.startsWith("Duplicate field"))
+        {
+            problem = "a field comes twice in one object: " + message.substring("Duplicate field ".length());
+        }
+        else
+        {
+            problem = "not JSON: " + message;
+        }
+        return new InputException(where + ": " + problem, ex);
     }
 
     /**

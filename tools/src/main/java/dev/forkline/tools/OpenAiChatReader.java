@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,14 +20,13 @@ final class OpenAiChatReader
     {
     }
 
-    static void read(final String source, final String baseName, final BufferedReader in, final long startNanos,
+    static void read(final String source, final String baseName, final InputText in, final long startNanos,
         final ImportPlan plan) throws IOException
     {
         String line;
-        int number = 0;
-        while ((line = in.readLine()) != null)
+        while ((line = in.next()) != null)
         {
-            number++;
+            final int number = in.lineNumber();
             if (line.isBlank())
             {
                 continue;
@@ -41,7 +39,7 @@ final class OpenAiChatReader
             }
             catch (final JsonProcessingException ex)
             {
-                throw new InputException(where + ": not JSON: " + ex.getOriginalMessage());
+                throw Json.malformed(where, ex);
             }
             final JsonNode messages = record.get("messages");
             if (messages == null || !messages.isArray())
@@ -78,6 +76,10 @@ final class OpenAiChatReader
                             if (id == null || name == null)
                             {
                                 throw new InputException(where + ": messages[" + i + "]: a tool call needs \"id\" and \"function.name\"");
+                            }
+                            if (callNames.containsKey(id))
+                            {
+                                throw new InputException(where + ": messages[" + i + "]: tool call id '" + id + "' is used twice");
                             }
                             final JsonNode arguments = call.path("function").get("arguments");
                             calls.addObject().put("id", id).put("name", name).put("arguments",

@@ -131,6 +131,7 @@ final class OpenHandsReader
             {
                 throw new InputException(where + ": a tool call needs \"id\" and \"function.name\"");
             }
+            checkNewCall(where, id, callNames);
             final JsonNode arguments = call.path("function").get("arguments");
             calls.addObject().put("id", id).put("name", name)
                 .put("arguments", arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
@@ -139,6 +140,7 @@ final class OpenHandsReader
         if (calls.isEmpty() && Json.text(metadata, "tool_call_id") != null)
         {
             final String id = Json.text(metadata, "tool_call_id");
+            checkNewCall(where, id, callNames);
             calls.addObject().put("id", id).put("name", Json.text(metadata, "function_name")).put("arguments", "{}");
             callNames.put(id, Json.text(metadata, "function_name"));
         }
@@ -148,6 +150,14 @@ final class OpenHandsReader
             out.set("usage", response.get("usage"));
         }
         return out;
+    }
+
+    private static void checkNewCall(final String where, final String id, final Map<String, String> callNames)
+    {
+        if (callNames.containsKey(id))
+        {
+            throw new InputException(where + ": tool call id '" + id + "' is used twice");
+        }
     }
 
     private static long time(final String source, final JsonNode event)
@@ -161,7 +171,7 @@ final class OpenHandsReader
         {
             return Timestamps.parse(text);
         }
-        catch (final IllegalArgumentException ex)
+        catch (final IllegalArgumentException | ArithmeticException ex)
         {
             throw new InputException(source + ": event " + event.path("id").asText("?") + ": " + ex.getMessage());
         }

@@ -81,6 +81,10 @@ final class SweAgentReader
                         {
                             throw new InputException(where + ": a tool call needs \"id\" and \"function.name\"");
                         }
+                        if (callNames.containsKey(id))
+                        {
+                            throw new InputException(where + ": tool call id '" + id + "' is used twice");
+                        }
                         calls.addObject().put("id", id).put("name", name)
                             .put("arguments", arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
                         callNames.put(id, name);
@@ -90,6 +94,10 @@ final class SweAgentReader
                     if (calls.isEmpty() && action != null && !action.isBlank())
                     {
                         final String id = "swe-" + i;
+                        if (callNames.containsKey(id))
+                        {
+                            throw new InputException(where + ": tool call id '" + id + "' is used twice");
+                        }
                         final String name = action.strip().split("\\s+", 2)[0];
                         calls.addObject().put("id", id).put("name", name)
                             .put("arguments", Json.write(Json.object().put("command", action)));

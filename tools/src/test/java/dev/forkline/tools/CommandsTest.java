@@ -33,7 +33,14 @@ class CommandsTest
     {
         final Cli.Result demo = Cli.run("demo", "--store", store(), "-o", dir.resolve("demo.jsonl").toString());
         assertEquals(0, demo.code(), demo.err());
-        return demo.lines().get(0).split(" ")[3];
+        return sessionOf(demo);
+    }
+
+    private static String sessionOf(final Cli.Result demo)
+    {
+        final String recorded = demo.lines().get(1);
+        assertTrue(recorded.startsWith("2. recorded session "), demo.out());
+        return recorded.split(" ")[3];
     }
 
     @Test
@@ -41,26 +48,58 @@ class CommandsTest
     {
         final Cli.Result demo = Cli.run("demo", "--store", store(), "-o", dir.resolve("demo.jsonl").toString());
         assertEquals(0, demo.code(), demo.err());
-        final String session = demo.lines().get(0).split(" ")[3];
-        assertTrue(demo.out().contains("3 model responses matched the recording"), demo.out());
-        assertTrue(demo.out().contains("└── " + session + "/1  @4  10 steps  wrong reward=0"), demo.out());
+        final String session = sessionOf(demo);
+        final Path work = dir.resolve("forkline-demo-files");
+        assertEquals("1. wrote the agent's notes files groceries.txt and rent.txt to " + work.toAbsolutePath(), demo.lines().get(0));
+        assertTrue(Files.readString(work.resolve("rent.txt")).contains("1200 / 3"), "the notes are next to the store");
+        assertTrue(demo.lines().get(1).endsWith(" live (16 steps, 10 model and tool calls): " +
+            "\"Read [groceries.txt, rent.txt]. 19 + 23 = 42. 4 * 2.5 = 10. 1200 / 3 = 400.\" → correct reward=1"), demo.out());
+        assertTrue(demo.lines().get(2).startsWith("3. forked " + session + "@5 as " + session + "/1: "), demo.out());
+        assertTrue(demo.lines().get(2).endsWith(" went on live (6 calls): " +
+            "\"Read [groceries.txt]. 19 + 23 = 42. 4 * 2.5 = 10.\" → partial reward=0.67"), demo.out());
+        assertEquals("4. replayed " + session + " with a new agent: the same answer, 0 of 10 model and tool calls made " +
+            "(the recording served them all)", demo.lines().get(3));
+        assertTrue(demo.out().contains("\n" + session + "  16 steps  correct reward=1\n" +
+            "└── " + session + "/1  @5  14 steps  partial reward=0.67\n"), demo.out());
         final List<String> exported = Files.readAllLines(dir.resolve("demo.jsonl"));
-        assertEquals(17, exported.size());
+        assertEquals(26, exported.size());
         assertEquals(String.join("\n", exported) + "\n", Cli.run("export", "--session", session, "--store", store()).out());
 
         final Cli.Result ls = Cli.run("ls", "--store", store());
-        assertEquals(3, ls.lines().size());
+        assertEquals(3, ls.lines().size(), "the replay wrote no branch: " + ls.out());
         assertTrue(ls.lines().get(1).startsWith(session + " "), ls.out());
         assertTrue(ls.lines().get(1).endsWith("correct reward=1"), ls.out());
-        assertTrue(ls.lines().get(2).contains(session + "@4"), ls.out());
+        assertTrue(ls.lines().get(2).contains(session + "@5"), ls.out());
+        assertTrue(ls.lines().get(2).endsWith("partial reward=0.67"), ls.out());
 
         final Cli.Result stats = Cli.run("stats", "--json", "--store", store());
         final var node = Json.parseOrNull(stats.out());
-        assertEquals(17, node.get("events").asLong());
+        assertEquals(26, node.get("events").asLong());
         assertEquals(2, node.get("branches").asLong());
-        assertEquals(4, node.get("kinds").get("tool.result").asLong());
-        assertEquals("OK: 17 records, 1 sessions, 2 branches, 16 indexed steps",
+        assertEquals(10, node.get("kinds").get("tool.result").asLong(), "6 recorded, the override and 3 on the fork");
+        assertEquals(2, node.get("kinds").get("outcome").asLong());
+        assertEquals("OK: 26 records, 1 sessions, 2 branches, 25 indexed steps",
             Cli.run("verify", "--store", store()).out().strip());
+    }
+
+    @Test
+    void demoForkSharesItsPrefixAndStartsWithTheOverriddenListing()
+    {
+        final String s = demoSession();
+        for (int step = 0; step < 5; step++)
+        {
+            final Cli.Result shared = Cli.run("show", s + "/1@" + step, "--json", "--store", store());
+            assertTrue(shared.out().startsWith("{\"session\":\"" + s + "\",\"branch\":\"" + s + "\",\"step\":" + step + ","),
+                "step " + step + " is the parent's: " + shared.out());
+        }
+        final var listing = Json.parseOrNull(Cli.run("show", s + "/1@5", "--json", "--store", store()).out()).get("data");
+        assertEquals("list_files", listing.get("name").asText());
+        assertEquals("groceries.txt\n", listing.get("content").asText());
+        final var original = Json.parseOrNull(Cli.run("show", s + "@5", "--json", "--store", store()).out()).get("data");
+        assertEquals("groceries.txt\nrent.txt\n", original.get("content").asText());
+        assertEquals(listing.get("tool_call_id"), original.get("tool_call_id"), "the override answers the recorded call");
+        final String fork = Cli.run("show", s + "/1", "--store", store()).out();
+        assertFalse(fork.contains("read_file({\"path\":\"rent.txt\"})"), "the fork never reads the missing file");
     }
 
     @Test
@@ -68,22 +107,23 @@ class CommandsTest
     {
         final String s = demoSession();
         final Cli.Result show = Cli.run("show", s + "/1", "--store", store());
-        assertEquals(11, show.lines().size());
-        assertTrue(show.lines().get(0).startsWith("branch " + s + "/1, forked from " + s + " at step 4, 10 steps"));
-        assertTrue(show.lines().get(5).matches(" {4}4 {2}tool\\.result .*read_invoice → \".*refund -1 x 10\\.00\""), show.lines().get(5));
+        assertEquals(15, show.lines().size());
+        assertTrue(show.lines().get(0).startsWith("branch " + s + "/1, forked from " + s + " at step 5, 14 steps"));
+        assertTrue(show.lines().get(6).matches(" {4}5 {2}tool\\.result .*list_files → \"groceries\\.txt\""), show.lines().get(6));
         assertFalse(show.out().contains("\033["), "no colours when stdout is not a terminal");
 
-        final Cli.Result one = Cli.run("show", s + "/1@4", "--json", "--store", store());
-        assertTrue(one.out().startsWith("{\"session\":\"" + s + "\",\"branch\":\"" + s + "/1\",\"step\":4,\"kind\":\"tool.result\""));
+        final Cli.Result one = Cli.run("show", s + "/1@5", "--json", "--store", store());
+        assertTrue(one.out().startsWith("{\"session\":\"" + s + "\",\"branch\":\"" + s + "/1\",\"step\":5,\"kind\":\"tool.result\""));
 
         final Cli.Result diff = Cli.run("diff", s, s + "/1", "--store", store());
         assertEquals(1, diff.code());
-        assertEquals(s + " and " + s + "/1 share 4 steps; first difference at step 4; 2 differing steps", diff.lines().get(0));
-        assertEquals(List.of("@4", "@8"), diff.lines().stream().filter(l -> l.startsWith("@")).toList());
+        assertEquals(s + " and " + s + "/1 share 5 steps; first difference at step 5; 10 differing steps", diff.lines().get(0));
+        assertEquals(List.of("@5", "@6", "@8", "@9", "@10", "@11", "@12", "@13", "@14", "@15"),
+            diff.lines().stream().filter(l -> l.startsWith("@")).toList(), "step 7 reads groceries.txt on both branches");
         assertEquals(0, Cli.run("diff", s, s, "--store", store()).code());
 
         final Cli.Result tree = Cli.run("tree", s, "--json", "--store", store());
-        assertEquals(4, Json.parseOrNull(tree.out()).get("children").get(0).get("fork_step").asLong());
+        assertEquals(5, Json.parseOrNull(tree.out()).get("children").get(0).get("fork_step").asLong());
     }
 
     @Test
@@ -91,15 +131,15 @@ class CommandsTest
     {
         final String s = demoSession();
         final Path override = dir.resolve("override.json");
-        Files.writeString(override, "{\"kind\":\"tool.result\",\"data\":{\"tool_call_id\":\"call_3\",\"name\":\"read_invoice\"," +
+        Files.writeString(override, "{\"kind\":\"tool.result\",\"data\":{\"tool_call_id\":\"call_1\",\"name\":\"list_files\"," +
             "\"content\":\"nothing\",\"error\":true}}");
-        final Cli.Result fork = Cli.run("fork", s + "@4", "--override", override.toString(), "--reason", "empty", "--store", store());
+        final Cli.Result fork = Cli.run("fork", s + "@5", "--override", override.toString(), "--reason", "empty", "--store", store());
         assertEquals(0, fork.code(), fork.err());
         assertEquals(s + "/2\n", fork.out());
-        final Cli.Result event = Cli.run("show", s + "/2@4", "--store", store());
+        final Cli.Result event = Cli.run("show", s + "/2@5", "--store", store());
         assertTrue(event.out().contains("\"content\" : \"nothing\""), event.out());
-        assertEquals(5, Cli.run("show", s + "/2", "--store", store()).lines().size() - 1);
-        assertTrue(Cli.run("show", s + "/2@3", "--json", "--store", store()).out().contains("\"branch\":\"" + s + "\""),
+        assertEquals(6, Cli.run("show", s + "/2", "--store", store()).lines().size() - 1);
+        assertTrue(Cli.run("show", s + "/2@4", "--json", "--store", store()).out().contains("\"branch\":\"" + s + "\""),
             "the shared prefix is the parent's");
     }
 
@@ -114,14 +154,14 @@ class CommandsTest
         final String before = Cli.run("export", "--store", store()).out();
         assertError("forkline: unknown branch '" + s + "/9'\n", "show", s + "/9", "--store", store());
         assertError("forkline: unknown session 'nope'\n", "tree", "nope", "--store", store());
-        assertError("forkline: step 10 is past the head of " + s + " (10 steps)\n", "show", s + "@10", "--store", store());
-        assertError("forkline: cannot fork " + s + "@11: the branch has 10 steps (fork at 0..10)\n", "fork", s + "@11", "--store", store());
+        assertError("forkline: step 16 is past the head of " + s + " (16 steps)\n", "show", s + "@16", "--store", store());
+        assertError("forkline: cannot fork " + s + "@17: the branch has 16 steps (fork at 0..16)\n", "fork", s + "@17", "--store", store());
         assertError("forkline: 'x@y' is not BRANCH@STEP with STEP a number from 0\n", "show", "x@y", "--store", store());
         assertError("forkline: unknown export format 'csv' (known: openai-chat, openai-preference, trl-messages, trl-preference, sharegpt, events)\n", "export", "--format", "csv", "--store", store());
 
         final Path override = dir.resolve("o.json");
         Files.writeString(override, "{\"kind\":\"tool.result\",\n\"data\": }");
-        final Cli.Result bad = Cli.run("fork", s + "@4", "--override", override.toString(), "--store", store());
+        final Cli.Result bad = Cli.run("fork", s + "@5", "--override", override.toString(), "--store", store());
         assertEquals(2, bad.code());
         assertTrue(bad.err().startsWith("forkline: " + override + ":2: not JSON"), bad.err());
 
