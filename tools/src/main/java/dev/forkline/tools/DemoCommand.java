@@ -103,11 +103,17 @@ final class DemoCommand implements Callable<Integer>
         tree.setOut(out);
         tree.execute("--store", storeDirectory.toString(), session);
 
-        try (Store store = options.openReadOnly(); OutputStream file = Files.newOutputStream(output))
+        final Path chat = output.toAbsolutePath().resolveSibling(chatFileName(output));
+        try (Store store = options.openReadOnly();
+            OutputStream eventsFile = Files.newOutputStream(output);
+            OutputStream chatFile = Files.newOutputStream(chat))
         {
-            final ExportSummary summary = new Exporter(store, new ExportOptions().format(ExportFormat.EVENTS).session(session))
-                .export(file);
-            out.println("6. exported " + summary.examples() + " events to " + output.toAbsolutePath());
+            final ExportSummary events = new Exporter(store, new ExportOptions().format(ExportFormat.EVENTS).session(session))
+                .export(eventsFile);
+            final ExportSummary examples = new Exporter(store, new ExportOptions().format(ExportFormat.OPENAI_CHAT).session(session))
+                .export(chatFile);
+            out.println("6. exported " + events.examples() + " events to " + output.toAbsolutePath() + " and " +
+                examples.examples() + " training examples (openai-chat, one a branch) to " + chat);
         }
         out.println("store: " + storeDirectory);
         out.println("next: forkline show " + fork + " --store " + options.directory() + "; forkline diff " + session + " " +
@@ -145,5 +151,12 @@ final class DemoCommand implements Callable<Integer>
             }
         }
         throw new IllegalStateException("the agent listed no files in " + branch);
+    }
+
+    private static String chatFileName(final Path output)
+    {
+        final String name = output.getFileName().toString();
+        final int dot = name.lastIndexOf('.');
+        return (dot > 0 ? name.substring(0, dot) : name) + "-chat.jsonl";
     }
 }

@@ -63,6 +63,10 @@ class CommandsTest
             "└── " + session + "/1  @5  14 steps  partial reward=0.67\n"), demo.out());
         final List<String> exported = Files.readAllLines(dir.resolve("demo.jsonl"));
         assertEquals(26, exported.size());
+        final List<String> examples = Files.readAllLines(dir.resolve("demo-chat.jsonl"));
+        assertEquals(2, examples.size(), "one training example a branch");
+        assertTrue(demo.out().contains("and 2 training examples (openai-chat, one a branch) to " + dir.resolve("demo-chat.jsonl")),
+            demo.out());
         assertEquals(String.join("\n", exported) + "\n", Cli.run("export", "--session", session, "--store", store()).out());
 
         final Cli.Result ls = Cli.run("ls", "--store", store());
