@@ -24,9 +24,12 @@ class CrashSafetyTest
     @TempDir
     Path dir;
 
+    /** A writer never killed stops by itself after this long, so that it cannot fill the disk. */
+    private static final long WRITER_LIFETIME_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     /**
      * Appends at full speed to session {@code args[1]}, a commit point every 16 events, and prints
-     * "ack STEP" for each committed step once the commit returned.
+     * "ack STEP" for each committed step once the commit returned. Exits with status 4 if not killed in time.
      */
     public static void main(final String[] args)
     {
@@ -36,7 +39,8 @@ class CrashSafetyTest
             System.out.println("started");
             System.out.flush();
             final StringBuilder payload = new StringBuilder();
-            for (long i = 0; ; i++)
+            final long deadline = System.nanoTime() + WRITER_LIFETIME_NANOS;
+            for (long i = 0; System.nanoTime() < deadline; i++)
             {
                 payload.setLength(0);
                 payload.append("{\"n\":").append(i).append(",\"pad\":\"").append("x".repeat((int)(i % 700))).append("\"}");
@@ -49,6 +53,7 @@ class CrashSafetyTest
                 }
             }
         }
+        System.exit(4);
     }
 
     @Test
@@ -63,28 +68,35 @@ class CrashSafetyTest
             final Process writer = ChildJvm.builder(JvmFlags.REQUIRED, ChildJvm.classPath(entry -> true),
                 CrashSafetyTest.class, dir.toString(), session).redirectErrorStream(true).start();
             long lastAck = -1;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8)))
+            try
             {
-                String line;
-                while ((line = out.readLine()) != null && !line.equals("started"))
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8)))
                 {
-                    System.out.println("writer: " + line); // log lines of the child, kept in the test output
-                }
-                assertEquals("started", line, "round " + round);
-                final long killAfterNanos = TimeUnit.MILLISECONDS.toNanos(50 + random.nextInt(400));
-                final long start = System.nanoTime();
-                while (System.nanoTime() - start < killAfterNanos && (line = out.readLine()) != null)
-                {
-                    if (line.startsWith("ack "))
+                    String line;
+                    while ((line = out.readLine()) != null && !line.equals("started"))
                     {
-                        lastAck = Long.parseLong(line.substring(4));
+                        System.out.println("writer: " + line); // log lines of the child, kept in the test output
                     }
-                    else
+                    assertEquals("started", line, "round " + round);
+                    final long killAfterNanos = TimeUnit.MILLISECONDS.toNanos(50 + random.nextInt(400));
+                    final long start = System.nanoTime();
+                    while (System.nanoTime() - start < killAfterNanos && (line = out.readLine()) != null)
                     {
-                        System.out.println("writer: " + line);
+                        if (line.startsWith("ack "))
+                        {
+                            lastAck = Long.parseLong(line.substring(4));
+                        }
+                        else
+                        {
+                            System.out.println("writer: " + line);
+                        }
                     }
+                    writer.destroyForcibly(); // SIGKILL; acks printed after the last one read are not counted
                 }
-                writer.destroyForcibly(); // SIGKILL; acks printed after the last one read are not counted
+            }
+            finally
+            {
+                writer.destroyForcibly(); // also when an assertion failed: a writer left running would fill the disk
             }
             assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
             acknowledged.put(session, lastAck);
