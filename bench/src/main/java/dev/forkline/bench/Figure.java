@@ -10,12 +10,14 @@ import java.util.Map;
  * @param metric    {@code score}, or a percentile such as {@code p99.9}.
  * @param value     the value in {@code unit}.
  * @param error     the 99.9% confidence half-interval of a score, NaN when unknown.
- * @param unit      {@code ops/s} for throughput, {@code ns} for times.
+ * @param unit      {@code ops/s} for throughput, {@code bytes/s} for output rates, {@code ns} for times.
  */
 public record Figure(String benchmark, Map<String, String> params, String metric, double value, double error, String unit)
 {
     /** Unit of throughput figures. */
     public static final String PER_SECOND = "ops/s";
+    /** Unit of output rates (an {@code @AuxCounters} field named {@code bytes}). */
+    public static final String BYTES_PER_SECOND = "bytes/s";
     /** Unit of time figures. */
     public static final String NANOS = "ns";
 
@@ -24,7 +26,7 @@ public record Figure(String benchmark, Map<String, String> params, String metric
      */
     public boolean higherIsBetter()
     {
-        return PER_SECOND.equals(unit);
+        return PER_SECOND.equals(unit) || BYTES_PER_SECOND.equals(unit);
     }
 
     /**

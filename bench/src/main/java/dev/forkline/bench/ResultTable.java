@@ -126,6 +126,10 @@ public final class ResultTable
     public static String format(final Figure figure)
     {
         final double value = figure.value();
+        if (Figure.BYTES_PER_SECOND.equals(figure.unit()))
+        {
+            return String.format(Locale.ROOT, "%.0f MB/s", value / 1e6);
+        }
         if (figure.higherIsBetter())
         {
             final String rate = scaled(value, new String[]{"/s", "k/s", "M/s", "G/s"}, 1000);

@@ -317,6 +317,13 @@ public final class Suite
             final double perSecond = 1e9 / nanosPer(unit.substring("ops/".length()) + "/op");
             figures.add(new Figure(benchmark, values, "score", primary.getScore() * perSecond,
                 primary.getScoreError() * perSecond, Figure.PER_SECOND));
+            final Result<?> bytes = runResult.getSecondaryResults().get("bytes");
+            if (bytes != null)
+            {
+                // an @AuxCounters "bytes" field: bytes written, reported by JMH as a rate in the same unit
+                figures.add(new Figure(benchmark, values, "bytes", bytes.getScore() * perSecond,
+                    bytes.getScoreError() * perSecond, Figure.BYTES_PER_SECOND));
+            }
         }
         else
         {
