@@ -17,8 +17,8 @@ import static dev.forkline.kernel.ChainSealDescriptor.*;
  * <p>
  * Design note: SHA-256 costs about 2 microseconds a KiB here, more than writing the event. So sealing runs on
  * the journal thread only while the append ring is empty, a batch at a time, and gives way as soon as an
- * event arrives; under sustained load seals lag behind and catch up in the next pause, and closing the store
- * seals everything. Appends never wait for it.
+ * event arrives; under sustained load seals lag behind and catch up in the next pause. Closing the store seals
+ * for at most two seconds more; what is left then is sealed by the next writer. Appends never wait for it.
  * <p>
  * Threading: journal thread only.
  */

@@ -35,6 +35,8 @@ final class JournalWriter implements Runnable, MessageHandler
     static final int MSG_COMMIT = 2;
     private static final int BATCH_LIMIT = 512;
     private static final long SPACE_CHECK_INTERVAL = 1024 * 1024;
+    /** How long closing goes on sealing; what is left is sealed by the next writer of the store. */
+    private static final long CLOSE_SEAL_BUDGET_NANOS = 2_000_000_000L;
 
     private final ManyToOneRingBuffer ring;
     private final Journal journal;
@@ -225,6 +227,7 @@ final class JournalWriter implements Runnable, MessageHandler
         {
             appender = journal.createAppender();
             sealer = new ChainSealer(journal, branches, sealedAtStart);
+            long sealDeadline = Long.MAX_VALUE;
             while (true)
             {
                 final int read = ring.read(this, BATCH_LIMIT);
@@ -238,7 +241,11 @@ final class JournalWriter implements Runnable, MessageHandler
                 }
                 if (read == 0)
                 {
-                    if (sealer.sealSome(appender, ring) > 0)
+                    if (stopping && sealDeadline == Long.MAX_VALUE)
+                    {
+                        sealDeadline = System.nanoTime() + CLOSE_SEAL_BUDGET_NANOS;
+                    }
+                    if (System.nanoTime() < sealDeadline && sealer.sealSome(appender, ring) > 0)
                     {
                         idle.reset();
                         continue;
