@@ -76,7 +76,7 @@ public final class Suite
         final Instant started = Instant.now();
 
         final Map<String, String> machine = Machine.describe();
-        final Map<String, Double> storage = ceilings ? Machine.ceilings(quick ? 512 : 2048) : Map.of();
+        final Map<String, Double> storage = ceilings ? Machine.ceilings(quick ? 256 : 1024) : Map.of();
 
         final List<Figure> figures = new ArrayList<>();
         final List<String> names = benchmarkNames(include);
@@ -158,8 +158,8 @@ public final class Suite
     }
 
     /**
-     * Gives each benchmark to the runs of the plan that match it; a benchmark no run matches gets a run of its own
-     * class, quick or full.
+     * Gives each benchmark to the runs of the plan that match it. The benchmarks of a class the plan does not name
+     * get a run of their class, quick or full; a method the plan leaves out of a class it names is left out.
      */
     static Map<SuiteRun, List<String>> assign(final List<SuiteRun> plan, final List<String> names, final boolean quick)
     {
@@ -177,10 +177,10 @@ public final class Suite
         final Map<String, SuiteRun> others = new LinkedHashMap<>();
         for (final String name : names)
         {
-            final boolean planned = plan.stream().anyMatch(run -> name.startsWith(run.prefix()));
+            final String type = name.substring(0, name.lastIndexOf('.') + 1);
+            final boolean planned = plan.stream().anyMatch(run -> run.prefix().startsWith(type));
             if (!planned)
             {
-                final String type = name.substring(0, name.lastIndexOf('.') + 1);
                 final SuiteRun run = others.computeIfAbsent(type, key -> quick ? SuiteRun.quick(key) : SuiteRun.full(key));
                 runs.computeIfAbsent(run, key -> new ArrayList<>()).add(name);
             }
