@@ -18,7 +18,7 @@ import static dev.forkline.kernel.ChainSealDescriptor.*;
  * Design note: SHA-256 costs about 2 microseconds a KiB here, more than writing the event. So sealing runs on
  * the journal thread only while the append ring is empty, a batch at a time, and gives way as soon as an
  * event arrives; under sustained load seals lag behind and catch up in the next pause. Closing the store seals
- * for at most two seconds more; what is left then is sealed by the next writer. Appends never wait for it.
+ * for at most half a second more; what is left then is sealed by the next writer. Appends never wait for it.
  * <p>
  * Threading: journal thread only.
  */
@@ -34,7 +34,9 @@ final class ChainSealer implements AutoCloseable
     private final EventHeader header = new EventHeader();
     private final UnsafeBuffer seal = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADER_LENGTH + MAX_ENTRIES * ENTRY_LENGTH));
     private final byte[] link = new byte[HASH_LENGTH];
+    private final JournalBounds bounds = new JournalBounds();
     private long sealedUpTo;
+    private boolean cut;
 
     ChainSealer(final Journal journal, final BranchTable branches, final long sealedUpTo)
     {
@@ -65,8 +67,21 @@ final class ChainSealer implements AutoCloseable
      */
     int sealSome(final ExcerptAppender appender, final RingBuffer ring)
     {
+        try
+        {
+            return sealBatch(appender, ring);
+        }
+        catch (final InternalError fault)
+        {
+            cut = true; // a journal file was cut short under a running writer: seal nothing more in this run
+            return 0;
+        }
+    }
+
+    private int sealBatch(final ExcerptAppender appender, final RingBuffer ring)
+    {
         int count = 0;
-        while (count < MAX_ENTRIES && (ring == null || ring.size() == 0))
+        while (!cut && count < MAX_ENTRIES && (ring == null || ring.size() == 0))
         {
             try (DocumentContext dc = tailer.readingDocument())
             {
@@ -74,7 +89,12 @@ final class ChainSealer implements AutoCloseable
                 {
                     break;
                 }
-                final int length = Journal.wrap(record, dc);
+                final int length = Journal.wrap(record, dc, bounds);
+                if (length < 0)
+                {
+                    cut = true; // a cut file: nothing after it can be read, so nothing after it is sealed
+                    break;
+                }
                 header.wrap(record, 0);
                 final BranchState branch = header.validate(length) == null ? branches.byId(header.branchId()) : null;
                 if (branch == null)

@@ -56,19 +56,27 @@ final class ChainVerifier
         final EventHeader header = new EventHeader();
         final byte[] expected = new byte[HASH_LENGTH];
         final byte[] sealed = new byte[HASH_LENGTH];
+        final JournalBounds bounds = new JournalBounds();
         long sealedCount = 0;
+        boolean cutShort = false;
 
         try (ExcerptTailer tailer = journal.createTailer())
         {
-            while (true)
+            while (!cutShort)
             {
                 try (DocumentContext dc = tailer.readingDocument(true))
                 {
-                    if (!dc.isPresent())
+                    if (!dc.isPresent() || cutShort)
                     {
                         break;
                     }
-                    final int length = Journal.wrap(record, dc);
+                    final int length = Journal.wrap(record, dc, bounds);
+                    if (length < 0)
+                    {
+                        note(problems, bounds.problem());
+                        cutShort = true;
+                        continue;
+                    }
                     if (!dc.isMetaData())
                     {
                         header.wrap(record, 0);
@@ -147,6 +155,10 @@ final class ChainVerifier
                     }
                 }
             }
+        }
+        catch (final InternalError fault)
+        {
+            note(problems, JournalBounds.fault(fault));
         }
 
         final Map<String, String> heads = new TreeMap<>();

@@ -63,18 +63,27 @@ public final class EventCursor implements AutoCloseable
         {
             throw corrupt(step, location, "event is missing from the journal (a damaged record was skipped)");
         }
-        if (tailer.index() != location && !tailer.moveToIndex(location))
+        final String problem;
+        try
         {
-            throw corrupt(step, location, "journal has no record at this index");
+            if (tailer.index() != location && !tailer.moveToIndex(location))
+            {
+                throw corrupt(step, location, "journal has no record at this index");
+            }
+            final DocumentContext dc = tailer.readingDocument();
+            if (!dc.isPresent())
+            {
+                dc.close();
+                throw corrupt(step, location, "journal record cannot be read");
+            }
+            current = dc;
+            problem = view.wrap(dc, location);
         }
-        final DocumentContext dc = tailer.readingDocument();
-        if (!dc.isPresent())
+        catch (final InternalError fault)
         {
-            dc.close();
-            throw corrupt(step, location, "journal record cannot be read");
+            current = null;
+            throw corrupt(step, location, JournalBounds.fault(fault));
         }
-        current = dc;
-        final String problem = view.wrap(dc, location);
         if (problem != null)
         {
             release();

@@ -18,6 +18,7 @@ public final class EventView
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
     private final EventHeader header = new EventHeader();
+    private final JournalBounds bounds = new JournalBounds();
     private long location;
 
     EventView(final BranchTable branches)
@@ -33,9 +34,13 @@ public final class EventView
     String wrap(final DocumentContext dc, final long location)
     {
         this.location = location;
-        final int length = Journal.wrap(record, dc);
-        final long address = record.addressOffset();
+        final int length = Journal.wrap(record, dc, bounds);
         header.wrap(record, 0);
+        if (length < 0)
+        {
+            return bounds.problem();
+        }
+        final long address = record.addressOffset();
         final String problem = header.validate(length);
         if (problem == null)
         {

@@ -56,14 +56,33 @@ final class Journal implements AutoCloseable
     }
 
     /**
-     * Points {@code record} at the bytes of the excerpt {@code dc} is reading, in place.
+     * Points {@code record} at the bytes of the excerpt {@code dc} is reading, in place, if they lie inside the
+     * journal file.
      *
-     * @return the excerpt's length.
+     * @return the excerpt's length, or -1 when it runs past the end of a file that was cut short ({@code record}
+     * then covers only the event header, if that is inside the file, and {@code bounds} says why).
      */
-    static int wrap(final UnsafeBuffer record, final DocumentContext dc)
+    static int wrap(final UnsafeBuffer record, final DocumentContext dc, final JournalBounds bounds)
     {
         final Bytes<?> bytes = dc.wire().bytes();
         final int length = (int)bytes.readRemaining();
+        if (!bounds.contains(dc, length))
+        {
+            // keep the header readable when it is inside the file: it says which event was lost
+            final String problem = bounds.problem();
+            final boolean headerInside = length >= EventHeaderDescriptor.HEADER_LENGTH &&
+                bounds.contains(dc, EventHeaderDescriptor.HEADER_LENGTH);
+            bounds.problem(problem);
+            if (headerInside)
+            {
+                record.wrap(bytes.addressForRead(bytes.readPosition()), EventHeaderDescriptor.HEADER_LENGTH);
+            }
+            else
+            {
+                record.wrap(0, 0);
+            }
+            return -1;
+        }
         record.wrap(bytes.addressForRead(bytes.readPosition()), length);
         return length;
     }

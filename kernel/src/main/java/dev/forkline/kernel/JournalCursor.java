@@ -21,6 +21,7 @@ public final class JournalCursor implements AutoCloseable
     private DocumentContext current;
     private String problem;
     private long fileOffset;
+    private boolean cut;
 
     JournalCursor(final Store store, final ExcerptTailer tailer, final BranchTable branches)
     {
@@ -37,15 +38,34 @@ public final class JournalCursor implements AutoCloseable
     public boolean next()
     {
         release();
-        final DocumentContext dc = tailer.readingDocument();
-        if (!dc.isPresent())
+        if (cut)
         {
-            dc.close();
             return false;
         }
-        current = dc;
-        fileOffset = dc.wire().bytes().readPosition();
-        problem = view.wrap(dc, dc.index());
+        try
+        {
+            final DocumentContext dc = tailer.readingDocument();
+            if (!dc.isPresent())
+            {
+                dc.close();
+                return false;
+            }
+            current = dc;
+            fileOffset = dc.wire().bytes().readPosition();
+            problem = view.wrap(dc, dc.index());
+        }
+        catch (final InternalError fault)
+        {
+            current = null;
+            cut = true; // nothing after a cut can be read
+            problem = JournalBounds.fault(fault);
+            return true;
+        }
+        if (problem != null && problem.endsWith("the journal file was cut short"))
+        {
+            cut = true;
+            return true;
+        }
         if (problem == null && view.branch() == null)
         {
             store.refresh(); // a branch created since this store was indexed

@@ -33,6 +33,8 @@ final class JournalIndexer implements AutoCloseable
     private int lastChecksum;
     private long sealedUpTo = BranchState.NO_LOCATION;
     private final byte[] link = new byte[ChainSealDescriptor.HASH_LENGTH];
+    private final JournalBounds bounds = new JournalBounds();
+    private boolean cut;
 
     JournalIndexer(final Journal journal, final BranchTable branches)
     {
@@ -50,17 +52,24 @@ final class JournalIndexer implements AutoCloseable
     {
         tailer.singleThreadedCheckReset();
         boolean found = false;
-        if (tailer.moveToIndex(location))
+        try
         {
-            try (DocumentContext dc = tailer.readingDocument())
+            if (tailer.moveToIndex(location))
             {
-                if (dc.isPresent() && dc.index() == location)
+                try (DocumentContext dc = tailer.readingDocument())
                 {
-                    final Bytes<?> bytes = dc.wire().bytes();
-                    found = bytes.readRemaining() >= HEADER_LENGTH &&
-                        bytes.readInt(bytes.readPosition()) == checksum;
+                    if (dc.isPresent() && dc.index() == location)
+                    {
+                        final Bytes<?> bytes = dc.wire().bytes();
+                        found = bytes.readRemaining() >= HEADER_LENGTH && bounds.contains(dc, HEADER_LENGTH) &&
+                            bytes.readInt(bytes.readPosition()) == checksum;
+                    }
                 }
             }
+        }
+        catch (final InternalError fault)
+        {
+            found = false; // the mark lies in a part of the journal that was cut off: scan what is left
         }
         if (found)
         {
@@ -113,33 +122,47 @@ final class JournalIndexer implements AutoCloseable
     {
         tailer.singleThreadedCheckReset();
         int count = 0;
-        while (true)
+        while (!cut)
         {
-            try (DocumentContext dc = tailer.readingDocument(true))
+            try
             {
-                if (!dc.isPresent())
+                try (DocumentContext dc = tailer.readingDocument(true))
                 {
-                    break;
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final int length = Journal.wrap(record, dc, bounds);
+                    if (length < 0)
+                    {
+                        skip(dc.index(), bounds.problem());
+                        cut = true;
+                        break;
+                    }
+                    if (dc.isMetaData())
+                    {
+                        indexSeal(length);
+                        continue;
+                    }
+                    header.wrap(record, 0);
+                    final String problem = header.validate(length);
+                    if (problem != null)
+                    {
+                        skip(dc.index(), problem);
+                        continue;
+                    }
+                    if (index(dc.index()))
+                    {
+                        count++;
+                        lastLocation = dc.index();
+                        lastChecksum = header.checksum();
+                    }
                 }
-                final int length = Journal.wrap(record, dc);
-                if (dc.isMetaData())
-                {
-                    indexSeal(length);
-                    continue;
-                }
-                header.wrap(record, 0);
-                final String problem = header.validate(length);
-                if (problem != null)
-                {
-                    skip(dc.index(), problem);
-                    continue;
-                }
-                if (index(dc.index()))
-                {
-                    count++;
-                    lastLocation = dc.index();
-                    lastChecksum = header.checksum();
-                }
+            }
+            catch (final InternalError fault)
+            {
+                skip(lastLocation, JournalBounds.fault(fault));
+                cut = true;
             }
         }
         events += count;

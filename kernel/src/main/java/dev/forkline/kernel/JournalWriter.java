@@ -36,7 +36,7 @@ final class JournalWriter implements Runnable, MessageHandler
     private static final int BATCH_LIMIT = 512;
     private static final long SPACE_CHECK_INTERVAL = 1024 * 1024;
     /** How long closing goes on sealing; what is left is sealed by the next writer of the store. */
-    private static final long CLOSE_SEAL_BUDGET_NANOS = 2_000_000_000L;
+    private static final long CLOSE_SEAL_BUDGET_NANOS = 500_000_000L;
 
     private final ManyToOneRingBuffer ring;
     private final Journal journal;

@@ -550,7 +550,8 @@ public final class Store implements AutoCloseable
     {
         final boolean wrote = writer.lastLocation() != BranchState.NO_LOCATION;
         final long mark = wrote ? writer.lastLocation() : indexer.lastLocation();
-        if (mark == BranchState.NO_LOCATION || (!wrote && indexer.indexedThisRun() == 0))
+        final boolean sealed = writer.sealedUpTo() != indexer.sealedUpTo();
+        if (mark == BranchState.NO_LOCATION || (!wrote && !sealed && indexer.indexedThisRun() == 0))
         {
             return;
         }
@@ -719,6 +720,19 @@ public final class Store implements AutoCloseable
             return null;
         }
         final ExcerptTailer tailer = threadTailer();
+        try
+        {
+            return readAt(tailer, location);
+        }
+        catch (final InternalError fault)
+        {
+            throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
+                "corrupt event (journal index 0x" + Long.toHexString(location) + "): " + JournalBounds.fault(fault));
+        }
+    }
+
+    private Event readAt(final ExcerptTailer tailer, final long location)
+    {
         if (!tailer.moveToIndex(location))
         {
             return null;

@@ -99,4 +99,58 @@ class CorruptEventTest
             assertEquals(1, damaged);
         }
     }
+
+    @Test
+    void aTruncatedJournalFileOpensReadsWhatRemainsAndVerifyNamesTheLoss() throws IOException
+    {
+        try (Store store = Store.open(dir))
+        {
+            final BranchWriter session = store.startSession("s", null);
+            for (int i = 0; i < 200; i++)
+            {
+                session.append(EventKind.USER, "{\"content\":\"event " + i + " " + "y".repeat(200) + "\"}");
+            }
+        }
+        // cut the journal file in the middle of the events: the snapshot still indexes all of them
+        final byte[] cut = "event 100 ".getBytes(StandardCharsets.UTF_8);
+        Path journalFile = null;
+        long cutAt = -1;
+        try (Stream<Path> files = Files.list(dir.resolve(Journal.DIRECTORY)))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                for (int i = 0; i + cut.length <= bytes.length && cutAt < 0; i++)
+                {
+                    if (java.util.Arrays.equals(bytes, i, i + cut.length, cut, 0, cut.length))
+                    {
+                        journalFile = file;
+                        cutAt = i;
+                    }
+                }
+            }
+        }
+        assertTrue(cutAt > 0);
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journalFile,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(cutAt);
+        }
+        try (Store store = Store.openReadOnly(dir))
+        {
+            // the snapshot's mark was cut off: the journal is scanned as far as it goes
+            assertEquals(101, store.branch("s").length(), "session.start and events 0..99 are whole");
+            assertEquals("{\"content\":\"event 50 " + "y".repeat(200) + "\"}", store.event("s", 51).payloadAsString());
+            assertEquals(ForklineException.Reason.STEP_OUT_OF_RANGE,
+                assertThrows(ForklineException.class, () -> store.event("s", 150)).reason());
+            final VerifyReport report = store.verify();
+            assertFalse(report.ok());
+            assertEquals(1, report.damagedCount());
+            final VerifyReport.Damage damage = report.damaged().get(0);
+            assertEquals("s@101", damage.event());
+            assertEquals(journalFile.toString(), damage.file());
+            assertTrue(damage.problem().endsWith("the journal file was cut short"), damage.problem());
+            assertEquals(List.of("s"), report.affectedSessions());
+        }
+    }
 }
