@@ -156,7 +156,10 @@ public interface Recorder extends AutoCloseable
     boolean isLive();
 
     /**
-     * Releases the replay cursor; a live recorder holds nothing.
+     * Releases the replay cursor; a live recorder holds nothing. A replay closed before the end of its
+     * recording means the agent made fewer calls than were recorded: with {@link DivergencePolicy#FAIL} this
+     * throws a {@link DivergenceException} naming the first call not made; with {@link DivergencePolicy#FORK} it
+     * forks there, so the shorter run is kept as a branch that shares the prefix.
      */
     @Override
     void close();

@@ -229,6 +229,29 @@ final class ReplayRecorder implements Recorder
     @Override
     public void close()
     {
+        if (state != State.REPLAYING)
+        {
+            return;
+        }
+        // An agent that stops while the recording goes on made fewer calls than were recorded.
+        final EventView event = next();
+        if (event == null)
+        {
+            release();
+            return;
+        }
+        final long step = event.step();
+        final String recordedExcerpt = kindName(event) + " " + RecordedPayload.excerpt(event);
+        if (policy == DivergencePolicy.FAIL)
+        {
+            release();
+            throw new DivergenceException(source, step, recordedExcerpt, "no more calls: the agent stopped");
+        }
+        fork(step, "replay diverged at step " + step + ": the agent stopped");
+    }
+
+    private void release()
+    {
         if (state == State.REPLAYING)
         {
             cursor.close();
@@ -319,7 +342,7 @@ final class ReplayRecorder implements Recorder
             "end of branch (" + step + " steps)" : kindName(event) + " " + RecordedPayload.excerpt(event);
         if (policy == DivergencePolicy.FAIL)
         {
-            close();
+            release();
             throw new DivergenceException(source, step, recordedExcerpt, came);
         }
         fork(step, "replay diverged at step " + step + ": came " + CanonicalJson.excerpt(came, REQUEST_EXCERPT));
@@ -327,7 +350,7 @@ final class ReplayRecorder implements Recorder
 
     private void fork(final long step, final String reason)
     {
-        close();
+        release();
         live = new LiveRecorder(store.fork(source, step, reason));
         state = State.LIVE;
     }

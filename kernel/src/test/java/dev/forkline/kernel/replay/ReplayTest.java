@@ -364,4 +364,30 @@ class ReplayTest
             }
         });
     }
+
+    @Test
+    void anAgentThatStopsEarlyDivergesWhenTheReplayCloses()
+    {
+        try (Store store = Store.open(dir))
+        {
+            record(store);
+            liveCalls.set(0);
+            final Recorder replay = Recorder.replay(store, "t", DivergencePolicy.FAIL);
+            replay.user("add 2 and 3, then 4 and 5");
+            replay.clock(() -> live("clock", 1L)); // and then stops: no random, model, tools, effect or end
+            final DivergenceException ex = assertThrows(DivergenceException.class, replay::close);
+            assertTrue(ex.getMessage().contains("t@3") || ex.getMessage().contains("step 3"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("no more calls: the agent stopped"), ex.getMessage());
+            assertEquals(0, liveCalls.get());
+
+            final Recorder forking = Recorder.replay(store, "t", DivergencePolicy.FORK);
+            forking.user("add 2 and 3, then 4 and 5");
+            forking.close();
+            assertTrue(forking.isLive(), "with the fork policy the shorter run becomes a branch");
+            final BranchInfo fork = store.branch(forking.branch());
+            assertEquals("t", fork.parent());
+            assertEquals(2, fork.forkStep());
+            assertEquals(2, fork.length());
+        }
+    }
 }
