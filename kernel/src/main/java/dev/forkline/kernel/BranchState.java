@@ -162,7 +162,7 @@ final class BranchState
         System.arraycopy(link, 0, chainHead, 0, link.length);
     }
 
-    /** Called by the single index writer when a fork of this branch is indexed; numbers the next fork. */
+    /** On a root branch: records that fork number {@code forkNumber} of the session exists (under the table's lock). */
     void countFork(final int forkNumber)
     {
         if (forkNumber > forkCount)
