@@ -1,5 +1,9 @@
 package dev.forkline.kernel;
 
+import org.agrona.DirectBuffer;
+
+import java.nio.ByteOrder;
+
 /**
  * Layout of a seal record: a Chronicle metadata excerpt in the journal (so event readers never see it) that
  * holds the hash-chain values of events written before it. All fields little-endian.
@@ -26,6 +30,8 @@ package dev.forkline.kernel;
  */
 final class ChainSealDescriptor
 {
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
     static final int MAGIC = 0x4C534B46; // 'F','K','S','L' little-endian
     static final int MAGIC_OFFSET = 0;
     static final int COUNT_OFFSET = 4;
@@ -39,5 +45,34 @@ final class ChainSealDescriptor
 
     private ChainSealDescriptor()
     {
+    }
+
+    /**
+     * @param record a metadata excerpt of {@code length} bytes.
+     * @return the number of whole entries when it is a seal record, else -1 (Chronicle's own metadata).
+     */
+    static int entryCount(final DirectBuffer record, final int length)
+    {
+        if (length < HEADER_LENGTH || record.getInt(MAGIC_OFFSET, ORDER) != MAGIC)
+        {
+            return -1;
+        }
+        final int count = record.getInt(COUNT_OFFSET, ORDER);
+        return count < 0 ? -1 : (int)Math.min(count, (length - HEADER_LENGTH) / ENTRY_LENGTH);
+    }
+
+    static long entryLocation(final DirectBuffer record, final int entry)
+    {
+        return record.getLong(HEADER_LENGTH + entry * ENTRY_LENGTH + ENTRY_LOCATION_OFFSET, ORDER);
+    }
+
+    static int entryBranchId(final DirectBuffer record, final int entry)
+    {
+        return record.getInt(HEADER_LENGTH + entry * ENTRY_LENGTH + ENTRY_BRANCH_ID_OFFSET, ORDER);
+    }
+
+    static void entryChain(final DirectBuffer record, final int entry, final byte[] link)
+    {
+        record.getBytes(HEADER_LENGTH + entry * ENTRY_LENGTH + ENTRY_CHAIN_OFFSET, link);
     }
 }

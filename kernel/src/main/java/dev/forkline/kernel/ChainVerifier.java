@@ -6,7 +6,6 @@ import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,8 +24,6 @@ import static dev.forkline.kernel.ChainSealDescriptor.*;
  */
 final class ChainVerifier
 {
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-
     private record Pending(long location, int branchId, long step, EventKind kind, byte[] digest)
     {
     }
@@ -104,15 +101,14 @@ final class ChainVerifier
                         chain.pending.add(pending);
                         unsealedByLocation.put(dc.index(), pending);
                     }
-                    else if (length >= HEADER_LENGTH && record.getInt(MAGIC_OFFSET, ORDER) == MAGIC)
+                    else
                     {
-                        final int count = record.getInt(COUNT_OFFSET, ORDER);
-                        for (int i = 0; i < count && HEADER_LENGTH + (i + 1) * ENTRY_LENGTH <= length; i++)
+                        final int count = ChainSealDescriptor.entryCount(record, length);
+                        for (int i = 0; i < count; i++)
                         {
-                            final int offset = HEADER_LENGTH + i * ENTRY_LENGTH;
-                            final long location = record.getLong(offset + ENTRY_LOCATION_OFFSET, ORDER);
-                            final int branchId = record.getInt(offset + ENTRY_BRANCH_ID_OFFSET, ORDER);
-                            record.getBytes(offset + ENTRY_CHAIN_OFFSET, sealed);
+                            final long location = ChainSealDescriptor.entryLocation(record, i);
+                            final int branchId = ChainSealDescriptor.entryBranchId(record, i);
+                            ChainSealDescriptor.entryChain(record, i, sealed);
                             final BranchState branch = branches.byId(branchId);
                             final BranchChain chain = chains.computeIfAbsent(branchId, id -> new BranchChain());
                             final String name = branch == null ? "branch id " + branchId : branch.name;

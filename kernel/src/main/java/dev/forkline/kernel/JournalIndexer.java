@@ -175,25 +175,14 @@ final class JournalIndexer implements AutoCloseable
      */
     private void indexSeal(final int length)
     {
-        if (length < ChainSealDescriptor.HEADER_LENGTH ||
-            record.getInt(ChainSealDescriptor.MAGIC_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN) != ChainSealDescriptor.MAGIC)
-        {
-            return;
-        }
-        final int count = record.getInt(ChainSealDescriptor.COUNT_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
-        if (count < 0 || ChainSealDescriptor.HEADER_LENGTH + (long)count * ChainSealDescriptor.ENTRY_LENGTH > length)
-        {
-            return;
-        }
+        final int count = ChainSealDescriptor.entryCount(record, length);
         for (int i = 0; i < count; i++)
         {
-            final int offset = ChainSealDescriptor.HEADER_LENGTH + i * ChainSealDescriptor.ENTRY_LENGTH;
-            final long location = record.getLong(offset + ChainSealDescriptor.ENTRY_LOCATION_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
-            final BranchState branch = branches.byId(
-                record.getInt(offset + ChainSealDescriptor.ENTRY_BRANCH_ID_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN));
+            final long location = ChainSealDescriptor.entryLocation(record, i);
+            final BranchState branch = branches.byId(ChainSealDescriptor.entryBranchId(record, i));
             if (branch != null && location > sealedUpTo)
             {
-                record.getBytes(offset + ChainSealDescriptor.ENTRY_CHAIN_OFFSET, link);
+                ChainSealDescriptor.entryChain(record, i, link);
                 branch.chainHead(link);
                 sealedUpTo = location;
             }

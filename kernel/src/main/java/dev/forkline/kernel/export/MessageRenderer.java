@@ -59,22 +59,7 @@ final class MessageRenderer
             json.writeStringField("tool_call_id", turn.toolCallId);
         }
         content(json, "content", turn, false);
-        if (!turn.toolCalls.isEmpty())
-        {
-            json.writeArrayFieldStart("tool_calls");
-            for (final ToolCall call : turn.toolCalls)
-            {
-                json.writeStartObject();
-                json.writeStringField("id", call.id());
-                json.writeStringField("type", "function");
-                json.writeObjectFieldStart("function");
-                json.writeStringField("name", call.name());
-                json.writeStringField("arguments", call.arguments());
-                json.writeEndObject();
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
+        toolCalls(json, turn, false);
         json.writeEndObject();
     }
 
@@ -91,24 +76,42 @@ final class MessageRenderer
             }
         }
         content(json, "content", turn, true);
-        if (!turn.toolCalls.isEmpty())
-        {
-            json.writeArrayFieldStart("tool_calls");
-            for (final ToolCall call : turn.toolCalls)
-            {
-                json.writeStartObject();
-                json.writeStringField("id", call.id());
-                json.writeStringField("type", "function");
-                json.writeObjectFieldStart("function");
-                json.writeStringField("name", call.name());
-                json.writeFieldName("arguments");
-                json.writeRawValue(call.arguments()); // chat templates take the arguments as an object
-                json.writeEndObject();
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
+        toolCalls(json, turn, true);
         json.writeEndObject();
+    }
+
+    /**
+     * Writes an assistant turn's {@code tool_calls}: {@code arguments} as the JSON string OpenAI expects, or, with
+     * {@code argumentsAsObject}, as the object TRL's chat templates take.
+     */
+    private static void toolCalls(final JsonGenerator json, final Turn turn, final boolean argumentsAsObject)
+        throws IOException
+    {
+        if (turn.toolCalls.isEmpty())
+        {
+            return;
+        }
+        json.writeArrayFieldStart("tool_calls");
+        for (final ToolCall call : turn.toolCalls)
+        {
+            json.writeStartObject();
+            json.writeStringField("id", call.id());
+            json.writeStringField("type", "function");
+            json.writeObjectFieldStart("function");
+            json.writeStringField("name", call.name());
+            if (argumentsAsObject)
+            {
+                json.writeFieldName("arguments");
+                json.writeRawValue(call.arguments());
+            }
+            else
+            {
+                json.writeStringField("arguments", call.arguments());
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private static void shareGpt(final JsonGenerator json, final Turn turn) throws IOException
