@@ -8,11 +8,16 @@ import java.util.ArrayList;
  * Everything the store knows about one branch: its place in the fork tree, where each of its own events
  * sits in the journal, and its latest outcome.
  * <p>
+ * A branch's own locations come in two parts: the base, the first {@code baseCount} of them, held by the index
+ * snapshot the store was opened from and read in place from it ({@link SnapshotBlocks}); and the tail, the ones
+ * indexed since, in {@link #locations}. A branch created after the snapshot has no base.
+ * <p>
  * Threading: {@link #nextStep} is assigned by appending threads while they hold this object's monitor;
  * {@link #locations}, {@link #length} and the outcome fields are written by exactly one thread (the
  * journal thread of a writing store, or the thread that refreshes a read-only store) and read by any.
  * The writer stores a location, then publishes {@code length} with a volatile write; a reader reads
- * {@code length} first, so every location below it is visible.
+ * {@code length} first, so every location below it is visible. The base is set before the store is shared,
+ * checked once under {@link #baseLock}, and replaced by a heap copy only when it fails its checksum.
  */
 final class BranchState
 {
@@ -32,6 +37,12 @@ final class BranchState
     long nextStep;
 
     private volatile long[] locations = new long[8];
+    private SnapshotBlocks blocks;
+    private long blockOffset;
+    private long baseCount;
+    private volatile boolean baseChecked = true;
+    private volatile long[] heapBase;
+    private final Object baseLock = new Object();
     private volatile long length;
     private volatile long forkEventLocation = NO_LOCATION;
     private volatile long outcomeLocation = NO_LOCATION;
@@ -100,14 +111,24 @@ final class BranchState
             lastTimestampNanos = timestampNanos;
             return;
         }
-        final int slot = (int)(step - forkStep);
-        long[] locations = this.locations;
-        if (slot >= locations.length)
+        final long own = step - forkStep;
+        if (own < baseCount)
         {
-            locations = Arrays.copyOf(locations, Math.max(slot + 1, locations.length * 2));
-            this.locations = locations;
+            // a step the snapshot located comes again (only a damaged journal repeats one): the later record wins
+            // as it would in a scan
+            heapBase()[(int)own] = location;
         }
-        locations[slot] = location;
+        else
+        {
+            final int slot = (int)(own - baseCount);
+            long[] locations = this.locations;
+            if (slot >= locations.length)
+            {
+                locations = Arrays.copyOf(locations, Math.max(slot + 1, locations.length * 2));
+                this.locations = locations;
+            }
+            locations[slot] = location;
+        }
         if (kind == EventKind.OUTCOME)
         {
             outcomeLocation = location;
@@ -121,16 +142,23 @@ final class BranchState
 
     /**
      * Sets the index of this branch from a snapshot, before the store is shared with any other thread.
+     *
+     * @param blocks      the snapshot's location blocks.
+     * @param blockOffset where this branch's block starts; it holds {@code length - forkStep} locations.
      */
     void restoreIndex(
-        final long[] locations,
+        final SnapshotBlocks blocks,
+        final long blockOffset,
         final long length,
         final long forkEventLocation,
         final long outcomeLocation,
         final long lastTimestampNanos,
         final int forkCount)
     {
-        this.locations = locations;
+        this.blocks = blocks;
+        this.blockOffset = blockOffset;
+        this.baseCount = length - forkStep;
+        this.baseChecked = baseCount == 0;
         this.length = length;
         this.nextStep = Math.max(forkStep, length);
         this.forkEventLocation = forkEventLocation;
@@ -140,6 +168,22 @@ final class BranchState
         {
             this.forkCount = forkCount;
         }
+    }
+
+    /**
+     * @return the snapshot blocks the base is read from, or null when the branch has no base.
+     */
+    SnapshotBlocks blocks()
+    {
+        return blocks;
+    }
+
+    /**
+     * @return where the base starts in the snapshot file.
+     */
+    long blockOffset()
+    {
+        return blockOffset;
     }
 
     /**
@@ -177,9 +221,63 @@ final class BranchState
      */
     long ownLocation(final long step)
     {
+        final long own = step - forkStep;
+        if (own < 0)
+        {
+            return NO_LOCATION;
+        }
+        if (own < baseCount)
+        {
+            if (!baseChecked)
+            {
+                checkBase();
+            }
+            final long[] heapBase = this.heapBase;
+            return heapBase != null ? heapBase[(int)own] : blocks.location(blockOffset, own);
+        }
         final long[] locations = this.locations;
-        final long slot = step - forkStep;
-        return slot >= 0 && slot < locations.length ? locations[(int)slot] : NO_LOCATION;
+        final long slot = own - baseCount;
+        return slot < locations.length ? locations[(int)slot] : NO_LOCATION;
+    }
+
+    /**
+     * Checks the base against its checksum the first time it is used; a damaged base is rebuilt from the journal.
+     */
+    private void checkBase()
+    {
+        synchronized (baseLock)
+        {
+            if (!baseChecked)
+            {
+                if (!blocks.check(blockOffset, baseCount))
+                {
+                    heapBase = blocks.rebuild(this, (int)baseCount);
+                }
+                baseChecked = true;
+            }
+        }
+    }
+
+    /**
+     * @return the base as a heap array, copied out of the snapshot on first use (by the single index writer).
+     */
+    private long[] heapBase()
+    {
+        long[] heapBase = this.heapBase;
+        if (heapBase == null)
+        {
+            final long[] copy = new long[(int)baseCount];
+            for (int i = 0; i < copy.length; i++)
+            {
+                copy[i] = ownLocation(forkStep + i);
+            }
+            synchronized (baseLock)
+            {
+                heapBase = this.heapBase == null ? copy : this.heapBase;
+                this.heapBase = heapBase;
+            }
+        }
+        return heapBase;
     }
 
     /**

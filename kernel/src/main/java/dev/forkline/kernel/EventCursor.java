@@ -77,7 +77,8 @@ public final class EventCursor implements AutoCloseable
                 throw corrupt(step, location, "journal record cannot be read");
             }
             current = dc;
-            problem = view.wrap(dc, location);
+            final String damage = view.wrap(dc, location);
+            problem = damage != null ? damage : view.expect(owner, step);
         }
         catch (final InternalError fault)
         {

@@ -158,6 +158,21 @@ public final class EventView
     /**
      * @return the branch id in the header when the record is long enough to have one, else -1.
      */
+    /**
+     * @return null when the sound event in view is step {@code step} of branch {@code owner}, else what it is
+     * instead (an index that points at the wrong record).
+     */
+    String expect(final BranchState owner, final long step)
+    {
+        if (header.branchId() == owner.id && header.step() == step && header.kindCode() != EventKind.FORK.code())
+        {
+            return null;
+        }
+        final BranchState other = branches.byId(header.branchId());
+        return "the index points at another event (" + (other == null ? "branch id " + header.branchId() : other.name) +
+            "@" + header.step() + " " + kind().wireName() + ")";
+    }
+
     int branchIdIfPresent()
     {
         return record.capacity() >= EventHeaderDescriptor.HEADER_LENGTH ? header.branchId() : -1;

@@ -3,7 +3,6 @@ package dev.forkline.kernel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,8 +28,8 @@ final class IndexSnapshot
 {
     private static final int STAGING = 1 << 20;
 
-    /** A loaded snapshot: the table it holds and the journal position it covers. */
-    record Loaded(BranchTable table, long mark, int markChecksum, long events, long sealedMark)
+    /** A loaded snapshot: the table it holds, its location blocks and the journal position it covers. */
+    record Loaded(BranchTable table, SnapshotBlocks blocks, long mark, int markChecksum, long events, long sealedMark)
     {
     }
 
@@ -54,42 +53,53 @@ final class IndexSnapshot
         Files.createDirectories(dir);
         final Path tmp = dir.resolve(FILE_NAME + ".tmp");
         final List<BranchState> branches = table.all();
-        final ByteBuffer buffer = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
-        final CRC32C crc = new CRC32C();
+        final int count = branches.size();
+        final long[] lengths = new long[count];
+        final byte[][] names = new byte[count][];
+        long tableLength = HEADER_LENGTH;
+        for (int i = 0; i < count; i++)
+        {
+            final BranchState branch = branches.get(i);
+            lengths[i] = branch.length();
+            names[i] = branch.name.getBytes(StandardCharsets.UTF_8);
+            tableLength += BRANCH_FIXED_LENGTH + names[i].length;
+        }
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {
-            buffer.putInt(MAGIC).putInt(VERSION).putLong(mark).putInt(markChecksum).putInt(branches.size())
-                .putLong(events).putLong(sealedMark);
-            for (final BranchState branch : branches)
+            final Output out = new Output(channel);
+            out.ensure(HEADER_LENGTH).putInt(MAGIC).putInt(VERSION).putLong(mark).putInt(markChecksum).putInt(count)
+                .putLong(events).putLong(sealedMark).putLong(tableLength);
+            long blockOffset = align8(tableLength + Integer.BYTES);
+            for (int i = 0; i < count; i++)
             {
-                final byte[] name = branch.name.getBytes(StandardCharsets.UTF_8);
-                ensure(channel, buffer, crc, BRANCH_FIXED_LENGTH + name.length);
-                final long length = branch.length();
-                buffer.putInt(branch.id)
+                final BranchState branch = branches.get(i);
+                out.ensure(BRANCH_FIXED_LENGTH + names[i].length)
+                    .putInt(branch.id)
                     .putInt(branch.parent == null ? -1 : branch.parent.id)
                     .putLong(branch.forkStep)
-                    .putLong(length)
+                    .putLong(lengths[i])
                     .putLong(branch.forkEventLocation())
                     .putLong(branch.outcomeLocation())
                     .putLong(branch.lastTimestampNanos())
                     .putInt(branch.forkCount())
                     .put(branch.chainHead() == null ? ChainHash.ZERO : branch.chainHead())
-                    .putInt(name.length)
-                    .put(name);
-                for (long step = branch.forkStep; step < length; step++)
-                {
-                    ensure(channel, buffer, crc, Long.BYTES);
-                    buffer.putLong(branch.ownLocation(step));
-                }
+                    .putLong(blockOffset)
+                    .putInt(names[i].length)
+                    .put(names[i]);
+                blockOffset += blockLength(lengths[i] - branch.forkStep);
             }
-            flush(channel, buffer, crc);
-            buffer.putInt((int)crc.getValue());
-            buffer.flip();
-            while (buffer.hasRemaining())
+            out.endChecked();
+            for (int i = 0; i < count; i++)
             {
-                channel.write(buffer);
+                final BranchState branch = branches.get(i);
+                for (long step = branch.forkStep; step < lengths[i]; step++)
+                {
+                    out.ensure(Long.BYTES).putLong(branch.ownLocation(step));
+                }
+                out.endChecked();
             }
+            out.flush();
             channel.force(true);
         }
         try
@@ -102,28 +112,69 @@ final class IndexSnapshot
         }
     }
 
-    private static void ensure(final FileChannel channel, final ByteBuffer buffer, final CRC32C crc, final int bytes)
-        throws IOException
+    /**
+     * Stages the snapshot in a direct buffer and writes it a megabyte at a time, with CRC32C over each checked
+     * section (the table, then each block) followed by the checksum and padding to a multiple of 8.
+     */
+    private static final class Output
     {
-        if (buffer.remaining() < bytes + Integer.BYTES)
-        {
-            flush(channel, buffer, crc);
-        }
-    }
+        private final FileChannel channel;
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32C crc = new CRC32C();
+        private int checkedFrom;
 
-    private static void flush(final FileChannel channel, final ByteBuffer buffer, final CRC32C crc) throws IOException
-    {
-        buffer.flip();
-        crc.update(buffer.duplicate());
-        while (buffer.hasRemaining())
+        Output(final FileChannel channel)
         {
-            channel.write(buffer);
+            this.channel = channel;
         }
-        buffer.clear();
+
+        ByteBuffer ensure(final int bytes) throws IOException
+        {
+            if (buffer.remaining() < bytes)
+            {
+                flush();
+            }
+            return buffer;
+        }
+
+        /**
+         * Ends a checked section: writes its checksum and pads to a multiple of 8; the next section starts after.
+         */
+        void endChecked() throws IOException
+        {
+            update();
+            ensure(Integer.BYTES + 8).putInt((int)crc.getValue());
+            while ((buffer.position() & 7) != 0)
+            {
+                buffer.put((byte)0);
+            }
+            crc.reset();
+            checkedFrom = buffer.position();
+        }
+
+        void flush() throws IOException
+        {
+            update();
+            buffer.flip();
+            while (buffer.hasRemaining())
+            {
+                channel.write(buffer);
+            }
+            buffer.clear();
+            checkedFrom = 0;
+        }
+
+        private void update()
+        {
+            crc.update(buffer.duplicate().limit(buffer.position()).position(checkedFrom));
+            checkedFrom = buffer.position();
+        }
     }
 
     /**
-     * @return the snapshot, or null when there is none or it is damaged (then the journal is scanned).
+     * Maps the snapshot and reads its branch table; location blocks are read when first used.
+     *
+     * @return the snapshot, or null when there is none or its table is damaged (then the journal is scanned).
      */
     static Loaded load(final Path storeDir)
     {
@@ -131,21 +182,25 @@ final class IndexSnapshot
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
             final long size = channel.size();
-            if (size < HEADER_LENGTH + Integer.BYTES || size > Integer.MAX_VALUE)
+            if (size < HEADER_LENGTH + Integer.BYTES)
             {
                 return null;
             }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            final ByteBuffer in = mapped.order(ByteOrder.LITTLE_ENDIAN);
-            final int bodyLength = (int)size - Integer.BYTES;
+            final SnapshotBlocks blocks = SnapshotBlocks.map(channel, size);
+            final ByteBuffer in = blocks.first();
+            final long tableLength = in.getLong(TABLE_LENGTH_OFFSET);
+            if (in.getInt(MAGIC_OFFSET) != MAGIC || in.getInt(VERSION_OFFSET) != VERSION ||
+                tableLength < HEADER_LENGTH || tableLength + Integer.BYTES > in.capacity())
+            {
+                return null;
+            }
             final CRC32C crc = new CRC32C();
-            crc.update(in.duplicate().limit(bodyLength));
-            if ((int)crc.getValue() != in.getInt(bodyLength) || in.getInt(MAGIC_OFFSET) != MAGIC ||
-                in.getInt(VERSION_OFFSET) != VERSION)
+            crc.update(in.duplicate().limit((int)tableLength).position(0));
+            if ((int)crc.getValue() != in.getInt((int)tableLength))
             {
                 return null;
             }
-            return parse(in, bodyLength);
+            return parse(in, (int)tableLength, blocks);
         }
         catch (final NoSuchFileException ex)
         {
@@ -157,46 +212,51 @@ final class IndexSnapshot
         }
     }
 
-    private static Loaded parse(final ByteBuffer in, final int bodyLength)
+    private static Loaded parse(final ByteBuffer in, final int tableLength, final SnapshotBlocks blocks)
     {
         final long mark = in.getLong(HIGH_WATER_MARK_OFFSET);
         final int markChecksum = in.getInt(MARK_CHECKSUM_OFFSET);
         final int count = in.getInt(BRANCH_COUNT_OFFSET);
         final long events = in.getLong(EVENTS_OFFSET);
         final long sealedMark = in.getLong(SEALED_MARK_OFFSET);
+        blocks.mark(mark);
         final byte[] chainHead = new byte[ChainSealDescriptor.HASH_LENGTH];
         final BranchTable table = new BranchTable();
-        in.position(HEADER_LENGTH);
+        final ByteBuffer records = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).limit(tableLength).position(HEADER_LENGTH);
+        long nextBlock = align8(tableLength + Integer.BYTES);
         for (int i = 0; i < count; i++)
         {
-            final int id = in.getInt();
-            final int parentId = in.getInt();
-            final long forkStep = in.getLong();
-            final long length = in.getLong();
-            final long forkEventLocation = in.getLong();
-            final long outcomeLocation = in.getLong();
-            final long lastTimestamp = in.getLong();
-            final int forkCount = in.getInt();
-            in.get(chainHead);
-            final byte[] name = new byte[in.getInt()];
-            in.get(name);
-            final long[] locations = new long[(int)Math.max(8, length - forkStep)];
-            for (int s = 0; s < length - forkStep; s++)
-            {
-                locations[s] = in.getLong();
-            }
-            final BranchState parent = parentId < 0 ? null : table.byId(parentId);
-            final BranchState branch = table.restore(id, new String(name, StandardCharsets.UTF_8), parent, forkStep);
-            if (branch == null || (parentId >= 0 && parent == null) || in.position() > bodyLength)
+            final int id = records.getInt();
+            final int parentId = records.getInt();
+            final long forkStep = records.getLong();
+            final long length = records.getLong();
+            final long forkEventLocation = records.getLong();
+            final long outcomeLocation = records.getLong();
+            final long lastTimestamp = records.getLong();
+            final int forkCount = records.getInt();
+            records.get(chainHead);
+            final long blockOffset = records.getLong();
+            final byte[] name = new byte[records.getInt()];
+            records.get(name);
+            final long own = length - forkStep;
+            if (forkStep < 0 || own < 0 || own > Integer.MAX_VALUE || blockOffset != nextBlock ||
+                blockOffset + own * Long.BYTES + Integer.BYTES > blocks.size())
             {
                 return null;
             }
-            branch.restoreIndex(locations, length, forkEventLocation, outcomeLocation, lastTimestamp, forkCount);
+            nextBlock += blockLength(own);
+            final BranchState parent = parentId < 0 ? null : table.byId(parentId);
+            final BranchState branch = table.restore(id, new String(name, StandardCharsets.UTF_8), parent, forkStep);
+            if (branch == null || (parentId >= 0 && parent == null))
+            {
+                return null;
+            }
+            branch.restoreIndex(blocks, blockOffset, length, forkEventLocation, outcomeLocation, lastTimestamp, forkCount);
             if (!java.util.Arrays.equals(chainHead, ChainHash.ZERO))
             {
                 branch.chainHead(chainHead);
             }
         }
-        return in.position() == bodyLength ? new Loaded(table, mark, markChecksum, events, sealedMark) : null;
+        return records.position() == tableLength ? new Loaded(table, blocks, mark, markChecksum, events, sealedMark) : null;
     }
 }

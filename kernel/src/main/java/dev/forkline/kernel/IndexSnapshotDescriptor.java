@@ -4,7 +4,7 @@ package dev.forkline.kernel;
  * Layout of the index snapshot file {@code <store>/index/snapshot}: the branch table and every event
  * location, as of one journal position (the high-water mark). All fields little-endian.
  * <pre>
- * File header (40 bytes):
+ * File header (48 bytes):
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
@@ -25,21 +25,31 @@ package dev.forkline.kernel;
  *  |       Sealed mark: location of the last event a seal covers   | 32
  *  |                                                               |
  *  +---------------------------------------------------------------+
- * Then one record a branch, in id order:
+ *  |     Table length: bytes of the header and branch records      | 40
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ * The branch table: one record a branch, in id order:
  *  | Branch Id (int) | Parent Id (int, -1 for a root) | Fork Step (long) | Length (long)         |
  *  | Fork Event Location (long) | Outcome Location (long) | Last Timestamp (long)             |
- *  | Fork Count (int) | Chain Head (32 bytes, zeros before the first seal) | Name Length (int) |
- *  | Name (UTF-8) | Locations (long x (Length - Fork Step)) |
+ *  | Fork Count (int) | Chain Head (32 bytes, zeros before the first seal)                      |
+ *  | Block Offset (long) | Name Length (int) | Name (UTF-8) |
  * Then:
- *  | CRC32C of every byte before it (int) |
+ *  | CRC32C of the header and the branch table (int) | zero padding to a multiple of 8 |
+ * Then one location block a branch, at its Block Offset (a multiple of 8):
+ *  | Locations (long x (Length - Fork Step)) | CRC32C of the locations (int) | padding to a multiple of 8 |
  * </pre>
+ * Opening a store reads the header and the branch table, which grow with the number of branches, and checks
+ * their checksum; a branch's location block, which grows with its events, is checked and read the first time
+ * the branch's events are looked up, so open time does not grow with the number of events.
+ * <p>
  * The checksum of the event at the mark ties the snapshot to the journal it was taken from: a snapshot
- * whose mark is missing from the journal or holds another event is ignored and the journal scanned.
+ * whose mark is missing from the journal or holds another event is ignored and the journal scanned. A
+ * location block that fails its checksum is rebuilt from the journal, up to the mark, for that branch alone.
  */
 final class IndexSnapshotDescriptor
 {
     static final int MAGIC = 0x58494B46; // 'F','K','I','X' little-endian
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 4;
@@ -48,15 +58,30 @@ final class IndexSnapshotDescriptor
     static final int BRANCH_COUNT_OFFSET = 20;
     static final int EVENTS_OFFSET = 24;
     static final int SEALED_MARK_OFFSET = 32;
-    static final int HEADER_LENGTH = 40;
+    static final int TABLE_LENGTH_OFFSET = 40;
+    static final int HEADER_LENGTH = 48;
 
     /** Fixed part of a branch record, before the name. */
-    static final int BRANCH_FIXED_LENGTH = 4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + ChainSealDescriptor.HASH_LENGTH + 4;
+    static final int BRANCH_FIXED_LENGTH =
+        4 + 4 + 8 + 8 + 8 + 8 + 8 + 4 + ChainSealDescriptor.HASH_LENGTH + 8 + 4;
 
     static final String DIRECTORY = "index";
     static final String FILE_NAME = "snapshot";
 
     private IndexSnapshotDescriptor()
     {
+    }
+
+    /**
+     * @return the length of a location block of {@code count} locations, with its checksum and padding.
+     */
+    static long blockLength(final long count)
+    {
+        return align8(count * Long.BYTES + Integer.BYTES);
+    }
+
+    static long align8(final long length)
+    {
+        return (length + 7) & ~7L;
     }
 }

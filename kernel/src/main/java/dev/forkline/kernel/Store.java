@@ -177,6 +177,7 @@ public final class Store implements AutoCloseable
         JournalIndexer indexer = null;
         if (snapshot != null && snapshot.mark() != BranchState.NO_LOCATION)
         {
+            snapshot.blocks().journal(journal);
             indexer = new JournalIndexer(journal, snapshot.table());
             if (indexer.startAfter(snapshot.mark(), snapshot.markChecksum(), snapshot.events()))
             {
@@ -425,7 +426,7 @@ public final class Store implements AutoCloseable
             throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
                 "corrupt event " + branch + "@" + step + ": event is missing from the journal (a damaged record was skipped)");
         }
-        final Event event = eventAt(location);
+        final Event event = eventAt(location, owner, step);
         if (event == null)
         {
             throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT, "corrupt event " + branch + "@" + step +
@@ -715,6 +716,15 @@ public final class Store implements AutoCloseable
      */
     Event eventAt(final long location)
     {
+        return eventAt(location, null, -1);
+    }
+
+    /**
+     * @param owner the branch whose own event at {@code step} should be at {@code location}; null for any event.
+     * @return a copy of the event at a journal index, or null for {@link BranchState#NO_LOCATION}.
+     */
+    private Event eventAt(final long location, final BranchState owner, final long step)
+    {
         if (location == BranchState.NO_LOCATION)
         {
             return null;
@@ -722,7 +732,7 @@ public final class Store implements AutoCloseable
         final ExcerptTailer tailer = threadTailer();
         try
         {
-            return readAt(tailer, location);
+            return readAt(tailer, location, owner, step);
         }
         catch (final InternalError fault)
         {
@@ -731,7 +741,7 @@ public final class Store implements AutoCloseable
         }
     }
 
-    private Event readAt(final ExcerptTailer tailer, final long location)
+    private Event readAt(final ExcerptTailer tailer, final long location, final BranchState owner, final long step)
     {
         if (!tailer.moveToIndex(location))
         {
@@ -744,7 +754,8 @@ public final class Store implements AutoCloseable
                 return null;
             }
             final EventView view = new EventView(branches);
-            final String problem = view.wrap(dc, location);
+            final String damage = view.wrap(dc, location);
+            final String problem = damage != null || owner == null ? damage : view.expect(owner, step);
             if (problem != null)
             {
                 final BranchState branch = branches.byId(view.branchIdIfPresent());

@@ -4,10 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -78,7 +81,7 @@ class IndexSnapshotTest
     }
 
     @Test
-    void aDamagedOrForeignSnapshotIsIgnoredAndTheJournalScanned() throws IOException
+    void aSnapshotWithADamagedTableOrOfAnotherJournalIsIgnoredAndTheJournalScanned() throws IOException
     {
         try (Store store = Store.open(dir))
         {
@@ -86,7 +89,7 @@ class IndexSnapshotTest
         }
         final Path file = IndexSnapshot.file(dir);
         final byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x40;
+        bytes[IndexSnapshotDescriptor.HEADER_LENGTH + 4] ^= 0x40; // the parent id of branch a, inside the table
         Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
         try (Store store = Store.openReadOnly(dir))
         {
@@ -104,6 +107,112 @@ class IndexSnapshotTest
         {
             assertEquals(31, indexerOf(store).indexedThisRun(), "a snapshot of another journal is not trusted");
             assertEquals(List.of("a"), store.sessions());
+        }
+    }
+
+    @Test
+    void openReadsNoLocationBlockAndABranchChecksItsBlockOnceWhenFirstRead()
+    {
+        try (Store store = Store.open(dir))
+        {
+            record(store, "a", 40);
+            record(store, "b", 40);
+            store.fork("a", 10, null).append(EventKind.USER, "{\"content\":\"f\"}");
+        }
+        try (Store store = Store.openReadOnly(dir))
+        {
+            final SnapshotBlocks blocks = store.state("a").blocks();
+            assertEquals(0, indexerOf(store).indexedThisRun());
+            assertEquals(List.of("a", "b"), store.sessions());
+            assertEquals(2, store.treeShape("a").size());
+            assertEquals(0, blocks.checkedBlocks(), "open and the tree read no location block");
+
+            assertEquals("{\"content\":\"a-4\"}", store.event("a/1", 5).payloadAsString());
+            assertEquals(1, blocks.checkedBlocks(), "a step of the shared prefix reads the parent's block only");
+            try (EventCursor cursor = store.read("a/1"))
+            {
+                int read = 0;
+                while (cursor.next())
+                {
+                    read++;
+                }
+                assertEquals(11, read);
+            }
+            assertEquals(2, blocks.checkedBlocks(), "the fork's own block, once");
+            assertEquals(0, blocks.rebuiltBlocks());
+        }
+    }
+
+    @Test
+    void aDamagedLocationBlockIsRebuiltFromTheJournalForItsBranchAlone() throws IOException
+    {
+        try (Store store = Store.open(dir))
+        {
+            record(store, "a", 30);
+            record(store, "b", 30);
+        }
+        final long blockOfA;
+        try (Store store = Store.openReadOnly(dir))
+        {
+            blockOfA = store.state("a").blockOffset();
+        }
+        final Path file = IndexSnapshot.file(dir);
+        final byte[] bytes = Files.readAllBytes(file);
+        bytes[(int)blockOfA + 8 * 7 + 2] ^= 0x10; // the location of a@7
+        Files.write(file, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+
+        try (Store store = Store.open(dir))
+        {
+            assertEquals(0, indexerOf(store).indexedThisRun(), "the table is sound: open does not scan");
+            for (int step = 1; step <= 30; step++)
+            {
+                assertEquals("{\"content\":\"a-" + (step - 1) + "\"}", store.event("a", step).payloadAsString());
+            }
+            assertEquals(1, store.state("a").blocks().rebuiltBlocks());
+            assertTrue(store.verify().ok());
+            store.writer("b").append(EventKind.USER, "{\"content\":\"late\"}");
+        }
+        try (Store store = Store.openReadOnly(dir))
+        {
+            assertEquals("{\"content\":\"a-6\"}", store.event("a", 7).payloadAsString());
+            assertEquals(0, store.state("a").blocks().rebuiltBlocks(), "the writer's close wrote a sound snapshot");
+        }
+    }
+
+    @Test
+    void aLocationThatPointsAtAnotherEventIsRefusedNotReturned() throws IOException
+    {
+        try (Store store = Store.open(dir))
+        {
+            record(store, "a", 10);
+        }
+        final long block;
+        try (Store store = Store.openReadOnly(dir))
+        {
+            block = store.state("a").blockOffset();
+        }
+        // swap the locations of a@3 and a@4 and give the block a checksum that matches: a sound block, wrong data
+        final Path file = IndexSnapshot.file(dir);
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        final long three = bytes.getLong((int)block + 24);
+        bytes.putLong((int)block + 24, bytes.getLong((int)block + 32));
+        bytes.putLong((int)block + 32, three);
+        final CRC32C crc = new CRC32C();
+        crc.update(bytes.array(), (int)block, 11 * 8);
+        bytes.putInt((int)block + 11 * 8, (int)crc.getValue());
+        Files.write(file, bytes.array(), StandardOpenOption.TRUNCATE_EXISTING);
+
+        try (Store store = Store.openReadOnly(dir))
+        {
+            final ForklineException ex = assertThrows(ForklineException.class, () -> store.event("a", 3));
+            assertEquals(ForklineException.Reason.CORRUPT_EVENT, ex.reason());
+            assertTrue(ex.getMessage().contains("the index points at another event (a@4 user)"), ex.getMessage());
+            try (EventCursor cursor = store.read("a", 2))
+            {
+                assertTrue(cursor.next());
+                assertThrows(ForklineException.class, cursor::next);
+            }
+            assertEquals("{\"content\":\"a-4\"}", store.event("a", 5).payloadAsString());
         }
     }
 
