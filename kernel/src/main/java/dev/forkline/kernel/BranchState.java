@@ -179,6 +179,14 @@ final class BranchState
     }
 
     /**
+     * @return how many of the branch's own locations the snapshot holds.
+     */
+    long baseCount()
+    {
+        return baseCount;
+    }
+
+    /**
      * @return where the base starts in the snapshot file.
      */
     long blockOffset()

@@ -56,6 +56,7 @@ final class IndexSnapshot
         final int count = branches.size();
         final long[] lengths = new long[count];
         final byte[][] names = new byte[count][];
+        final long[] blockOffsets = new long[count];
         long tableLength = HEADER_LENGTH;
         for (int i = 0; i < count; i++)
         {
@@ -84,7 +85,7 @@ final class IndexSnapshot
                     .putLong(branch.lastTimestampNanos())
                     .putInt(branch.forkCount())
                     .put(branch.chainHead() == null ? ChainHash.ZERO : branch.chainHead())
-                    .putLong(blockOffset)
+                    .putLong(blockOffsets[i] = blockOffset)
                     .putInt(names[i].length)
                     .put(names[i]);
                 blockOffset += blockLength(lengths[i] - branch.forkStep);
@@ -93,6 +94,10 @@ final class IndexSnapshot
             for (int i = 0; i < count; i++)
             {
                 final BranchState branch = branches.get(i);
+                if (out.offset() != blockOffsets[i])
+                {
+                    throw new IllegalStateException("block of " + branch.name + " at " + out.offset() + ", not " + blockOffsets[i]);
+                }
                 for (long step = branch.forkStep; step < lengths[i]; step++)
                 {
                     out.ensure(Long.BYTES).putLong(branch.ownLocation(step));
@@ -122,6 +127,7 @@ final class IndexSnapshot
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(STAGING).order(ByteOrder.LITTLE_ENDIAN);
         private final CRC32C crc = new CRC32C();
         private int checkedFrom;
+        private long written;
 
         Output(final FileChannel channel)
         {
@@ -144,7 +150,7 @@ final class IndexSnapshot
         {
             update();
             ensure(Integer.BYTES + 8).putInt((int)crc.getValue());
-            while ((buffer.position() & 7) != 0)
+            while (((written + buffer.position()) & 7) != 0) // the file offset, not the buffer's, is padded
             {
                 buffer.put((byte)0);
             }
@@ -152,14 +158,21 @@ final class IndexSnapshot
             checkedFrom = buffer.position();
         }
 
+        long offset()
+        {
+            return written + buffer.position();
+        }
+
         void flush() throws IOException
         {
             update();
+            final int length = buffer.position();
             buffer.flip();
             while (buffer.hasRemaining())
             {
                 channel.write(buffer);
             }
+            written += length;
             buffer.clear();
             checkedFrom = 0;
         }
@@ -219,9 +232,10 @@ final class IndexSnapshot
         final int count = in.getInt(BRANCH_COUNT_OFFSET);
         final long events = in.getLong(EVENTS_OFFSET);
         final long sealedMark = in.getLong(SEALED_MARK_OFFSET);
-        blocks.mark(mark);
-        final byte[] chainHead = new byte[ChainSealDescriptor.HASH_LENGTH];
         final BranchTable table = new BranchTable();
+        blocks.mark(mark);
+        blocks.table(table);
+        final byte[] chainHead = new byte[ChainSealDescriptor.HASH_LENGTH];
         final ByteBuffer records = in.duplicate().order(ByteOrder.LITTLE_ENDIAN).limit(tableLength).position(HEADER_LENGTH);
         long nextBlock = align8(tableLength + Integer.BYTES);
         for (int i = 0; i < count; i++)

@@ -35,6 +35,9 @@ final class SnapshotBlocks
     private final AtomicInteger checked = new AtomicInteger();
     private final AtomicInteger rebuilt = new AtomicInteger();
     private volatile Journal journal;
+    private BranchTable table; // set before the store is shared
+    private long[][] rebuiltById; // guarded by this
+    private int scans; // guarded by this
 
     private SnapshotBlocks(final ByteBuffer[] segments, final long size)
     {
@@ -117,17 +120,49 @@ final class SnapshotBlocks
     }
 
     /**
-     * Rebuilds the own locations of {@code branch} that the snapshot holds, the first {@code count} of them, by
-     * reading the journal up to the snapshot's mark.
+     * Gives the table the snapshot was loaded into: a rebuild fills the base of every branch in one scan.
      */
-    long[] rebuild(final BranchState branch, final int count)
+    void table(final BranchTable table)
+    {
+        this.table = table;
+    }
+
+    /**
+     * Rebuilds the own locations of {@code branch} that the snapshot holds, the first {@code count} of them, from
+     * the journal up to the snapshot's mark. The first call reads the journal once for every branch with a base
+     * (one damaged block seldom comes alone, and a scan for each would cost the journal's size each time).
+     */
+    synchronized long[] rebuild(final BranchState branch, final int count)
     {
         rebuilt.incrementAndGet();
-        final long[] locations = new long[count];
+        if (rebuiltById == null)
+        {
+            rebuiltById = scan();
+        }
+        final long[] locations = branch.id < rebuiltById.length ? rebuiltById[branch.id] : null;
+        if (locations != null)
+        {
+            rebuiltById[branch.id] = null; // handed over
+        }
+        return locations != null && locations.length == count ? locations : new long[count];
+    }
+
+    private long[][] scan()
+    {
+        scans++;
+        final java.util.List<BranchState> branches = table == null ? java.util.List.of() : table.all();
+        final long[][] byId = new long[branches.isEmpty() ? 0 : branches.get(branches.size() - 1).id + 1][];
+        for (final BranchState branch : branches)
+        {
+            if (branch.blocks() == this && branch.baseCount() > 0)
+            {
+                byId[branch.id] = new long[(int)branch.baseCount()];
+            }
+        }
         final Journal journal = this.journal;
         if (journal == null)
         {
-            return locations;
+            return byId;
         }
         final UnsafeBuffer record = new UnsafeBuffer(0, 0);
         final EventHeader header = new EventHeader();
@@ -153,13 +188,15 @@ final class SnapshotBlocks
                         continue;
                     }
                     header.wrap(record, 0);
-                    if (header.validate(length) == null && header.branchId() == branch.id &&
+                    final int id = header.branchId();
+                    if (header.validate(length) == null && id >= 0 && id < byId.length && byId[id] != null &&
                         header.kindCode() != EventKind.FORK.code())
                     {
+                        final BranchState branch = table.byId(id);
                         final long slot = header.step() - branch.forkStep;
-                        if (slot >= 0 && slot < count)
+                        if (slot >= 0 && slot < byId[id].length)
                         {
-                            locations[(int)slot] = dc.index();
+                            byId[id][(int)slot] = dc.index();
                         }
                     }
                 }
@@ -173,7 +210,15 @@ final class SnapshotBlocks
         {
             tailer.close();
         }
-        return locations;
+        return byId;
+    }
+
+    /**
+     * @return how many times the journal was read to rebuild blocks (at most once).
+     */
+    synchronized int journalScans()
+    {
+        return scans;
     }
 
     /**
