@@ -1,12 +1,17 @@
 package dev.forkline.kernel;
 
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.RollingChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+
+import java.text.ParseException;
 
 /**
  * Reads every record of the journal in the order it was written, across all sessions and branches: for
  * following a store that another process is writing ({@code forkline tail -f}), verifying it, or
- * exporting it in journal order.
+ * exporting it in journal order. {@link #toLast(long)} starts it near the end instead, for the latest records.
  * <p>
  * Unlike {@link EventCursor} it does not stop at a damaged record: {@link #problem()} says what is wrong
  * with it, and {@link #event()} must not be used for it.
@@ -128,6 +133,63 @@ public final class JournalCursor implements AutoCloseable
         release();
         tailer.toEnd();
         return this;
+    }
+
+    /**
+     * Moves back from the end of the journal so that {@link #next()} returns its last {@code records} records in the
+     * order they were written, then, as after {@link #toEnd()}, those written from now on. Damaged records count as
+     * records; seal records (Chronicle metadata, which {@link #next()} never returns) do not.
+     * <p>
+     * The records passed over are not read: Chronicle numbers the data excerpts of each journal file (one a day)
+     * from 0 and indexes them, so the cursor counts back by each file's excerpt count and moves to the record it
+     * needs by index. The cost grows with the number of journal files it goes back into, not with the number of
+     * records.
+     *
+     * @param records how many records to go back; 0 does what {@link #toEnd()} does.
+     * @return true when the cursor went back {@code records} records; false when the journal holds fewer (or could
+     * not be counted back, as in a journal file that was cut short): the cursor is then at the start.
+     * @throws IllegalArgumentException when {@code records} is negative.
+     */
+    public boolean toLast(final long records)
+    {
+        if (records < 0)
+        {
+            throw new IllegalArgumentException("records must not be negative: " + records);
+        }
+        release();
+        cut = false;
+        if (records == 0)
+        {
+            tailer.toEnd();
+            return true;
+        }
+        try
+        {
+            // Journal opens a single Chronicle queue, which is a rolling one: it can list its cycles
+            final RollingChronicleQueue queue = (RollingChronicleQueue)tailer.queue();
+            final RollCycle rollCycle = queue.rollCycle();
+            long remaining = records;
+            for (int cycle = queue.lastCycle(); cycle >= 0; cycle = queue.nextCycle(cycle, TailerDirection.BACKWARD))
+            {
+                final long count = tailer.excerptsInCycle(cycle); // data excerpts only, -1 when the file is gone
+                if (count >= remaining)
+                {
+                    if (tailer.moveToIndex(rollCycle.toIndex(cycle, count - remaining)))
+                    {
+                        return true;
+                    }
+                    break;
+                }
+                remaining -= Math.max(count, 0);
+            }
+        }
+        catch (final ParseException | InternalError ex)
+        {
+            // a journal file name that is not a day, or a file cut short (reading past its end faults): read from
+            // the start, where next() reports the cut
+        }
+        tailer.toStart();
+        return false;
     }
 
     private void release()

@@ -60,27 +60,20 @@ final class TailCommand implements Callable<Integer>
             {
                 store.tree(session); // an unknown session is an error, not an empty tail
             }
-            final ArrayDeque<Event> latest = new ArrayDeque<>();
-            while (cursor.next())
+            for (final Line line : latest(cursor))
             {
-                if (cursor.problem() != null)
+                if (line.event() != null)
                 {
-                    damaged(err, cursor);
+                    print(out, line.event());
                 }
-                else if (lines > 0 && selected(cursor.event()))
+                else
                 {
-                    if (latest.size() == lines)
-                    {
-                        latest.removeFirst();
-                    }
-                    latest.addLast(cursor.event().toEvent());
+                    out.flush();
+                    err.println(line.damage());
                 }
-            }
-            for (final Event event : latest)
-            {
-                print(out, event);
             }
             out.flush();
+            err.flush();
             while (follow && !Thread.currentThread().isInterrupted())
             {
                 boolean any = false;
@@ -89,7 +82,7 @@ final class TailCommand implements Callable<Integer>
                     any = true;
                     if (cursor.problem() != null)
                     {
-                        damaged(err, cursor);
+                        err.println(damage(cursor));
                     }
                     else if (selected(cursor.event()))
                     {
@@ -107,6 +100,63 @@ final class TailCommand implements Callable<Integer>
             }
         }
         return Forkline.EXIT_OK;
+    }
+
+    /**
+     * Reads the journal from the last {@code lines} records on and keeps the last {@code lines} selected events
+     * with the damaged records among and after them; when that finds too few (other sessions' events, damaged
+     * records), it starts twice as far back, until it has them or has read from the start. A tail costs about the
+     * records it has to look through, not the whole journal. The cursor is left at the end, to follow from.
+     */
+    private ArrayDeque<Line> latest(final JournalCursor cursor)
+    {
+        long records = lines;
+        while (true)
+        {
+            final boolean wentBack = cursor.toLast(records);
+            final ArrayDeque<Line> latest = new ArrayDeque<>();
+            int events = 0;
+            while (cursor.next())
+            {
+                if (cursor.problem() != null)
+                {
+                    latest.addLast(new Line(null, damage(cursor)));
+                }
+                else if (lines > 0 && selected(cursor.event()))
+                {
+                    if (events == lines)
+                    {
+                        dropFirstEvent(latest);
+                    }
+                    else
+                    {
+                        events++;
+                    }
+                    latest.addLast(new Line(cursor.event().toEvent(), null));
+                }
+            }
+            if (events == lines || !wentBack)
+            {
+                return latest;
+            }
+            records = Math.min(records * 2, Long.MAX_VALUE / 2);
+        }
+    }
+
+    /**
+     * Drops the first event and the damaged records before it and before the next one.
+     */
+    private static void dropFirstEvent(final ArrayDeque<Line> latest)
+    {
+        while (latest.peekFirst().event() == null)
+        {
+            latest.removeFirst();
+        }
+        latest.removeFirst();
+        while (!latest.isEmpty() && latest.peekFirst().event() == null)
+        {
+            latest.removeFirst();
+        }
     }
 
     private boolean selected(final EventView event)
@@ -127,9 +177,16 @@ final class TailCommand implements Callable<Integer>
         }
     }
 
-    private static void damaged(final PrintWriter err, final JournalCursor cursor)
+    private static String damage(final JournalCursor cursor)
     {
-        err.println("forkline: damaged record at journal index 0x" + Long.toHexString(cursor.journalIndex()) + ": " +
-            cursor.problem());
+        return "forkline: damaged record at journal index 0x" + Long.toHexString(cursor.journalIndex()) + ": " +
+            cursor.problem();
+    }
+
+    /**
+     * An event to print, or the report of a damaged record.
+     */
+    private record Line(Event event, String damage)
+    {
     }
 }

@@ -269,6 +269,118 @@ class CommandsTest
             tampered.lines().get(0));
     }
 
+    /** 2026-01-02T03:04:05Z, in nanoseconds: the events below are 1 ms apart from it. */
+    private static final long TAIL_TIME = 1_767_323_045_000_000_000L;
+
+    /**
+     * Writes two sessions whose events alternate in the journal, with a fork of {@code a}, at fixed times.
+     */
+    private void recordInterleavedSessions()
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter a = store.startSession("a", "{\"agent\":\"bot\",\"model\":\"m1\"}", TAIL_TIME);
+            final BranchWriter b = store.startSession("b", "{\"agent\":\"bot\",\"model\":\"m2\"}", TAIL_TIME + 1_000_000L);
+            a.append(EventKind.USER, 0, TAIL_TIME + 2_000_000L, "{\"content\":\"a1\"}");
+            b.append(EventKind.USER, 0, TAIL_TIME + 3_000_000L, "{\"content\":\"b1\"}");
+            a.append(EventKind.USER, 0, TAIL_TIME + 4_000_000L, "{\"content\":\"a2\"}");
+            b.append(EventKind.USER, 0, TAIL_TIME + 5_000_000L, "{\"content\":\"b2\"}");
+            final BranchWriter fork = store.fork("a", 2, "retry", TAIL_TIME + 6_000_000L);
+            fork.append(EventKind.USER, 0, TAIL_TIME + 7_000_000L, "{\"content\":\"a2 again\"}");
+            a.append(EventKind.USER, 0, TAIL_TIME + 8_000_000L, "{\"content\":\"a3\"}");
+            b.append(EventKind.USER, 0, TAIL_TIME + 9_000_000L, "{\"content\":\"b3\"}");
+        }
+    }
+
+    private static final List<String> INTERLEAVED = List.of(
+        "a@0  session.start  03:04:05.000  agent=bot model=m1",
+        "b@0  session.start  03:04:05.001  agent=bot model=m2",
+        "a@1  user           03:04:05.002  \"a1\"",
+        "b@1  user           03:04:05.003  \"b1\"",
+        "a@2  user           03:04:05.004  \"a2\"",
+        "b@2  user           03:04:05.005  \"b2\"",
+        "a/1@2  fork           03:04:05.006  from a@2 (retry)",
+        "a/1@2  user           03:04:05.007  \"a2 again\"",
+        "a@3  user           03:04:05.008  \"a3\"",
+        "b@3  user           03:04:05.009  \"b3\"");
+
+    private List<String> tail(final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("tail", "--store", store()));
+        command.addAll(List.of(args));
+        final Cli.Result result = Cli.run(command.toArray(new String[0]));
+        assertEquals(0, result.code(), result.err());
+        assertEquals("", result.err());
+        return result.lines();
+    }
+
+    @Test
+    void tailPrintsTheLastEventsInJournalOrder()
+    {
+        recordInterleavedSessions();
+        assertEquals(INTERLEAVED.subList(7, 10), tail("-n", "3"));
+        assertEquals(INTERLEAVED.subList(0, 10), tail("-n", "10"));
+        assertEquals(INTERLEAVED, tail("-n", "25"));
+        assertEquals(List.of(), tail("-n", "0"));
+        assertEquals(INTERLEAVED, tail(), "10 by default");
+    }
+
+    @Test
+    void tailOfASessionLooksBackPastOtherSessions()
+    {
+        recordInterleavedSessions();
+        assertEquals(List.of(INTERLEAVED.get(8)), tail("-n", "1", "--session", "a"));
+        assertEquals(List.of(INTERLEAVED.get(4), INTERLEAVED.get(6), INTERLEAVED.get(7), INTERLEAVED.get(8)),
+            tail("-n", "4", "--session", "a"), "the fork's events are the session's");
+        assertEquals(List.of(INTERLEAVED.get(1), INTERLEAVED.get(3), INTERLEAVED.get(5), INTERLEAVED.get(9)),
+            tail("-n", "10", "--session", "b"), "fewer than asked for: all of them");
+        assertEquals(List.of(INTERLEAVED.get(9)), tail("-n", "1", "--session", "b"));
+        assertError("forkline: unknown session 'c'\n", "tail", "--session", "c", "--store", store());
+    }
+
+    @Test
+    void tailReportsADamagedRecordAmongTheLastEventsAndPrintsAsManyAsAsked() throws IOException
+    {
+        recordInterleavedSessions();
+        final byte[] marker = "\"b2\"".getBytes(StandardCharsets.UTF_8);
+        int flipped = 0;
+        try (Stream<Path> files = Files.walk(dir.resolve("store")))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
+            {
+                final byte[] bytes = Files.readAllBytes(file);
+                for (int i = 0; i + marker.length <= bytes.length; i++)
+                {
+                    if (java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length))
+                    {
+                        bytes[i + 2] ^= 1; // "b2" reads "b3": its checksum no longer matches
+                        flipped++;
+                    }
+                }
+                Files.write(file, bytes);
+            }
+        }
+        assertEquals(1, flipped);
+        final String damaged = "forkline: damaged record at journal index 0x[0-9a-f]+: checksum mismatch.*\n";
+
+        final Cli.Result five = Cli.run("tail", "-n", "5", "--store", store());
+        assertEquals(List.of(INTERLEAVED.get(4), INTERLEAVED.get(6), INTERLEAVED.get(7), INTERLEAVED.get(8),
+            INTERLEAVED.get(9)), five.lines(), "five sound events, from before the damaged record");
+        assertTrue(five.err().matches(damaged), five.err());
+
+        final Cli.Result three = Cli.run("tail", "-n", "3", "--store", store());
+        assertEquals(INTERLEAVED.subList(7, 10), three.lines());
+        assertEquals("", three.err(), "the damaged record is before the events printed");
+
+        final Cli.Result a = Cli.run("tail", "-n", "3", "--session", "a", "--store", store());
+        assertEquals(List.of(INTERLEAVED.get(6), INTERLEAVED.get(7), INTERLEAVED.get(8)), a.lines());
+        assertEquals("", a.err(), "the damaged record is between a@2, which is not printed, and the fork event");
+
+        final Cli.Result b = Cli.run("tail", "-n", "2", "--session", "b", "--store", store());
+        assertEquals(List.of(INTERLEAVED.get(3), INTERLEAVED.get(9)), b.lines());
+        assertTrue(b.err().matches(damaged), b.err());
+    }
+
     @Test
     void tailFollowsAStoreThatAnotherProcessWrites() throws Exception
     {
