@@ -17,11 +17,12 @@ import java.util.ArrayList;
  * journal thread of a writing store, or the thread that refreshes a read-only store) and read by any.
  * The writer stores a location, then publishes {@code length} with a volatile write; a reader reads
  * {@code length} first, so every location below it is visible. The base is set before the store is shared,
- * checked once under {@link #baseLock}, and replaced by a heap copy only when it fails its checksum.
+ * checked once under the lock of its {@link SnapshotBlocks}, and replaced by a heap copy only when it fails its checksum.
  */
 final class BranchState
 {
     static final long NO_LOCATION = 0; // journal indexes carry the roll cycle in their high bits: never 0
+    private static final long[] NO_LOCATIONS = new long[0];
 
     final int id;
     final String name;
@@ -42,7 +43,6 @@ final class BranchState
     private long baseCount;
     private volatile boolean baseChecked = true;
     private volatile long[] heapBase;
-    private final Object baseLock = new Object();
     private volatile long length;
     private volatile long forkEventLocation = NO_LOCATION;
     private volatile long outcomeLocation = NO_LOCATION;
@@ -124,7 +124,7 @@ final class BranchState
             long[] locations = this.locations;
             if (slot >= locations.length)
             {
-                locations = Arrays.copyOf(locations, Math.max(slot + 1, locations.length * 2));
+                locations = Arrays.copyOf(locations, Math.max(Math.max(slot + 1, 8), locations.length * 2));
                 this.locations = locations;
             }
             locations[slot] = location;
@@ -157,6 +157,7 @@ final class BranchState
     {
         this.blocks = blocks;
         this.blockOffset = blockOffset;
+        this.locations = NO_LOCATIONS; // most restored branches never grow: allocate when one does
         this.baseCount = length - forkStep;
         this.baseChecked = baseCount == 0;
         this.length = length;
@@ -253,7 +254,7 @@ final class BranchState
      */
     private void checkBase()
     {
-        synchronized (baseLock)
+        synchronized (blocks)
         {
             if (!baseChecked)
             {
@@ -279,7 +280,7 @@ final class BranchState
             {
                 copy[i] = ownLocation(forkStep + i);
             }
-            synchronized (baseLock)
+            synchronized (blocks)
             {
                 heapBase = this.heapBase == null ? copy : this.heapBase;
                 this.heapBase = heapBase;
