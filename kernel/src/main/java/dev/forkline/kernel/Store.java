@@ -92,7 +92,7 @@ public final class Store implements AutoCloseable
      * Opens (creating if needed) a store for writing, with default options.
      *
      * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
-     *                           {@code IO_ERROR}.
+     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code IO_ERROR}.
      */
     public static Store open(final Path directory)
     {
@@ -103,7 +103,7 @@ public final class Store implements AutoCloseable
      * Opens (creating if needed) a store for writing.
      *
      * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
-     *                           {@code IO_ERROR}.
+     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code IO_ERROR}.
      */
     public static Store open(final Path directory, final StoreOptions options)
     {
@@ -123,6 +123,7 @@ public final class Store implements AutoCloseable
         {
             final DiskSpace diskSpace = new DiskSpace(directory, options.minFreeDisk());
             diskSpace.check();
+            JournalFileCheck.requireWhole(directory);
             journal = Journal.open(directory, false, options.durability());
             final JournalIndexer indexer = openIndex(directory, journal);
             final BranchTable branches = indexer.branches();
@@ -146,7 +147,8 @@ public final class Store implements AutoCloseable
     /**
      * Opens a store for reading; another process may be writing it.
      *
-     * @throws ForklineException {@code NO_STORE} when the directory holds no store.
+     * @throws ForklineException {@code NO_STORE} when the directory holds no store, {@code CORRUPT_JOURNAL} when a
+     *                           journal file was cut short.
      */
     public static Store openReadOnly(final Path directory)
     {
@@ -155,6 +157,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
+        JournalFileCheck.requireWhole(directory);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
         try
         {
