@@ -30,7 +30,7 @@ public final class ForklineException extends RuntimeException
         CORRUPT_EVENT,
         /**
          * A journal file was cut short (truncated), so the store does not open: reading it could touch memory past
-         * the end of the file. The message names the file, its size and the offset its records reach.
+         * the end of the file. The message names the file; {@link Store#verify(java.nio.file.Path)} says what was lost.
          */
         CORRUPT_JOURNAL,
         /** The store's file system has less free space than the store keeps in reserve; nothing more is appended. */

@@ -394,6 +394,34 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Verifies the store in {@code directory} without opening it for use; this also works on a store that does not
+     * open because a journal file was cut short ({@code CORRUPT_JOURNAL}). A store whose journal files are whole is
+     * opened read-only and checked as {@link #verify()} does. Otherwise the journal files are read directly, never
+     * mapped: every event before a cut is checked, and each cut is a {@link VerifyReport.Damage} at the first record
+     * it reaches into, naming the file, how many events were lost and the last event before the cut; the steps the
+     * index snapshot locates past a cut are {@link VerifyReport#indexProblems()}, and their sessions are among
+     * {@link VerifyReport#affectedSessions()}. Nothing is written.
+     *
+     * @throws ForklineException {@code NO_STORE} when the directory holds no store, {@code IO_ERROR}.
+     */
+    public static VerifyReport verify(final Path directory)
+    {
+        if (!Files.isDirectory(directory.resolve(Journal.DIRECTORY)))
+        {
+            throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
+        }
+        final List<JournalFileCheck.Cut> cuts = JournalFileCheck.find(directory);
+        if (!cuts.isEmpty())
+        {
+            return CutJournalVerifier.verify(directory, cuts);
+        }
+        try (Store store = openReadOnly(directory))
+        {
+            return store.verify();
+        }
+    }
+
+    /**
      * Checks every branch's hash chain against the seals in the journal: an event changed, removed or reordered
      * after it was sealed is named. Events are sealed when the journal thread pauses and when the store closes.
      *

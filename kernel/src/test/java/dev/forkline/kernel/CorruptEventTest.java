@@ -148,15 +148,26 @@ class CorruptEventTest
     }
 
     @Test
-    void aJournalFileCutInsideARecordDoesNotOpen() throws IOException
+    void aJournalFileCutInsideARecordDoesNotOpenAndVerifyNamesTheLoss() throws IOException
     {
         final Path journalFile = recordAndCutInsideEvent100();
         truncate(journalFile, cutAt);
-        Files.delete(IndexSnapshot.file(dir)); // the check does not depend on the index snapshot
+        Files.delete(IndexSnapshot.file(dir)); // what is known must come from the journal alone
         final ForklineException ex = assertThrows(ForklineException.class, () -> Store.openReadOnly(dir));
         assertEquals(ForklineException.Reason.CORRUPT_JOURNAL, ex.reason());
         assertTrue(ex.getMessage().startsWith("journal file " + journalFile + " was cut short: " + cutAt + " bytes on disk"),
             ex.getMessage());
+
+        final VerifyReport report = Store.verify(dir);
+        assertFalse(report.ok());
+        assertEquals(101, report.events(), "session.start and events 0..99 are whole");
+        assertEquals(1, report.damagedCount());
+        final VerifyReport.Damage damage = report.damaged().get(0);
+        assertEquals("s@101", damage.event(), "the header of the record the cut split is inside the file");
+        assertEquals(journalFile.toString(), damage.file());
+        assertTrue(damage.offset() < cutAt && damage.offset() > cutAt - 100, damage.toString());
+        assertTrue(damage.problem().contains(": 100 events from here on are lost;"), damage.problem());
+        assertEquals(List.of("s"), report.affectedSessions());
     }
 
     @Test

@@ -24,8 +24,8 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * A journal file cut short at different places: the store does not open, with one clear message, and nothing is
- * changed.
+ * A journal file cut short at different places: the store does not open, with one clear message, and
+ * {@link Store#verify(Path)} names the file, the cut and the sessions that lost events, without changing anything.
  */
 class CutJournalTest
 {
@@ -181,6 +181,18 @@ class CutJournalTest
         assertFalse(message.contains("\n"));
     }
 
+    private VerifyReport.Damage verifyCut(final VerifyReport report, final long size)
+    {
+        assertFalse(report.ok());
+        assertEquals(1, report.damagedCount(), report.toString());
+        final VerifyReport.Damage damage = report.damaged().get(0);
+        assertEquals(journalFile.toString(), damage.file());
+        assertTrue(damage.problem().startsWith("the journal file was cut short at " + size + " bytes (its records reach offset "),
+            damage.problem());
+        assertTrue(damage.offset() <= size, damage.toString());
+        return damage;
+    }
+
     /** @return a digest of every file of the journal and the index, to show that nothing was changed. */
     private Map<String, String> digest() throws IOException, NoSuchAlgorithmException
     {
@@ -207,7 +219,7 @@ class CutJournalTest
 
     @ParameterizedTest(name = "index snapshot kept: {0}")
     @ValueSource(booleans = {true, false})
-    void aFileCutToHalfItsWrittenLengthDoesNotOpen(final boolean snapshot) throws Exception
+    void aFileCutToHalfItsWrittenLengthDoesNotOpenAndVerifyNamesTheCut(final boolean snapshot) throws Exception
     {
         record();
         final long at = writtenLength() / 2;
@@ -215,17 +227,59 @@ class CutJournalTest
         cut(at, snapshot);
         final Map<String, String> before = digest();
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
         assertEquals(before, digest(), "nothing is changed");
+
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        int firstLost = 1;
+        while (endOf("early", firstLost) <= at)
+        {
+            firstLost++;
+        }
+        assertTrue(damage.offset() > endOf("early", firstLost - 1) - 1 && damage.offset() <= documentOf("early", firstLost),
+            "the first record the cut reaches into: " + damage);
+        assertEquals(locations.get("early@" + firstLost), damage.journalIndex());
+        assertEquals(firstLost, report.events(), "session.start and the events before the cut are read and sound");
+        final long lost = EVENTS - firstLost;
+        assertTrue(damage.problem().contains(": " + lost + " events from here on are lost;"), damage.problem());
+        assertTrue(damage.problem().endsWith("; the last event before the cut is early@" + (firstLost - 1)), damage.problem());
+        final boolean split = at >= documentOf("early", firstLost) + 4 + EventHeaderDescriptor.HEADER_LENGTH;
+        if (snapshot)
+        {
+            assertEquals("early@" + firstLost, damage.event());
+            assertEquals(List.of("early", "late"), report.affectedSessions());
+            assertTrue(damage.problem().contains("the index snapshot locates all of them"), damage.problem());
+            assertEquals(List.of(
+                "early@" + firstLost + "..early@300 are lost with the cut of " + journalFile.getFileName(),
+                "late@0..late@300 are lost with the cut of " + journalFile.getFileName(),
+                "late/1's fork event is lost with the cut of " + journalFile.getFileName(),
+                "late/1@100..late/1@149 are lost with the cut of " + journalFile.getFileName()), report.indexProblems());
+        }
+        else
+        {
+            assertEquals(split ? "early@" + firstLost : null, damage.event(), "known only from the header the cut split");
+            assertEquals(split ? List.of("early") : List.of(), report.affectedSessions());
+            assertTrue(damage.problem().contains("no index snapshot locates them, so their sessions are not known"));
+            assertEquals(List.of(), report.indexProblems());
+        }
     }
 
     @ParameterizedTest(name = "index snapshot kept: {0}")
     @ValueSource(booleans = {true, false})
-    void aFileCutJustAfterItsHeaderDoesNotOpen(final boolean snapshot) throws Exception
+    void aFileCutJustAfterItsHeaderLosesEverything(final boolean snapshot) throws Exception
     {
         record();
         final long at = headerEnd();
         cut(at, snapshot);
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        assertEquals(at, damage.offset(), "Chronicle's index2index was the first record after the header");
+        assertEquals(0, report.events());
+        assertEquals(locations.get("early@0"), damage.journalIndex());
+        assertTrue(damage.problem().contains(": " + EVENTS + " events from here on are lost;"), damage.problem());
+        assertEquals(snapshot ? List.of("early", "late") : List.of(), report.affectedSessions());
+        assertEquals(snapshot ? "early@0" : null, damage.event());
     }
 
     @ParameterizedTest(name = "index snapshot kept: {0}")
@@ -241,11 +295,16 @@ class CutJournalTest
         final long at = indexArray + 1000;
         cut(at, snapshot);
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        assertEquals(indexArray, damage.offset());
+        assertEquals(0, report.events());
+        assertEquals(snapshot ? List.of("early", "late") : List.of(), report.affectedSessions());
     }
 
     @ParameterizedTest(name = "index snapshot kept: {0}")
     @ValueSource(booleans = {true, false})
-    void aFileCutExactlyAtARecordBoundaryDoesNotOpen(final boolean snapshot) throws Exception
+    void aFileCutExactlyAtARecordBoundaryNamesOnlyTheSessionsAfterIt(final boolean snapshot) throws Exception
     {
         record();
         final long at = startOf("late");
@@ -253,22 +312,53 @@ class CutJournalTest
         cut(at, snapshot);
         final Map<String, String> before = digest();
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
         assertEquals(before, digest(), "nothing is changed");
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        assertEquals(at, damage.offset());
+        assertEquals(locations.get("late@0"), damage.journalIndex());
+        assertEquals(301, report.events(), "every event of early is read");
+        assertTrue(damage.problem().contains(": 352 events from here on are lost;"), damage.problem());
+        assertTrue(damage.problem().endsWith("; the last event before the cut is early@300"), damage.problem());
+        if (snapshot)
+        {
+            assertEquals("late@0", damage.event());
+            assertEquals("late", damage.session());
+            assertEquals(List.of("late"), report.affectedSessions(), "early lost nothing");
+        }
+        else
+        {
+            assertNull(damage.event());
+            assertEquals(List.of(), report.affectedSessions(), "nothing says whose events were past the cut");
+            assertTrue(damage.problem().contains("so their sessions are not known"), damage.problem());
+        }
     }
 
     @ParameterizedTest(name = "index snapshot kept: {0}")
     @ValueSource(booleans = {true, false})
-    void aFileCutInsideItsLastEventDoesNotOpen(final boolean snapshot) throws Exception
+    void aFileCutInsideItsLastEventNamesItFromItsHeader(final boolean snapshot) throws Exception
     {
         record();
         final long last = documentOf("late/1", 149);
         final long at = last + 4 + EventHeaderDescriptor.HEADER_LENGTH + 20;
         cut(at, snapshot);
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        assertEquals(last, damage.offset());
+        assertEquals(locations.get("late/1@149"), damage.journalIndex());
+        assertEquals("late/1@149", damage.event(), "from the header before the cut, and the fork record's key");
+        assertEquals("late", damage.session());
+        assertEquals(List.of("late"), report.affectedSessions());
+        assertEquals(EVENTS - 1, report.events());
+        assertTrue(damage.problem().contains(": 1 event from here on is lost;"), damage.problem());
+        assertTrue(damage.problem().endsWith("; the last event before the cut is late/1@148"), damage.problem());
+        assertEquals(snapshot ? List.of("late/1@149 is lost with the cut of " + journalFile.getFileName()) : List.of(),
+            report.indexProblems());
     }
 
     @Test
-    void aFileCutAfterItsLastEventDoesNotOpen() throws Exception
+    void aFileCutAfterItsLastEventLosesOnlySealsButDoesNotOpen() throws Exception
     {
         record();
         final long lastEventEnd = endOf("late/1", 149);
@@ -276,14 +366,37 @@ class CutJournalTest
         final long at = lastEventEnd + 32;
         cut(at, true);
         assertDoesNotOpen(at);
+        final VerifyReport report = Store.verify(dir);
+        final VerifyReport.Damage damage = verifyCut(report, at);
+        assertTrue(damage.problem().contains("no event is lost"), damage.problem());
+        assertEquals(EVENTS, report.events());
+        assertEquals(List.of(), report.affectedSessions());
+        assertEquals(List.of(), report.indexProblems());
     }
 
     @Test
-    void anEmptiedFileDoesNotOpen() throws Exception
+    void anEmptiedFileLosesEverythingTheSnapshotLocated() throws Exception
     {
         record();
         cut(0, true);
         assertDoesNotOpen(0);
+        final VerifyReport report = Store.verify(dir);
+        final VerifyReport.Damage damage = verifyCut(report, 0);
+        assertEquals(0, damage.offset());
+        assertTrue(damage.problem().contains("every record in it is lost"), damage.problem());
+        assertEquals(List.of("early", "late"), report.affectedSessions());
+        assertEquals("early@0", damage.event());
+    }
+
+    @Test
+    void verifyByPathOfAWholeStoreIsTheUsualVerify() throws Exception
+    {
+        record();
+        final VerifyReport report = Store.verify(dir);
+        assertTrue(report.ok(), report.toString());
+        assertEquals(EVENTS, report.events());
+        assertEquals(ForklineException.Reason.NO_STORE,
+            assertThrows(ForklineException.class, () -> Store.verify(dir.resolve("none"))).reason());
     }
 
     @Test
@@ -297,6 +410,7 @@ class CutJournalTest
             assertEquals(documentOf("late/1", 149), reader.writePosition(), "the last event's document");
             final long last = locations.get("late/1@149");
             assertEquals(Journal.ROLL_CYCLE.toSequenceNumber(last), reader.writeSequence(32));
+            assertEquals(Journal.ROLL_CYCLE.toCycle(last), CutJournalVerifier.cycleOf(journalFile));
             assertEquals(headerEnd(), reader.firstDocument());
         }
         assertEquals(List.of(), JournalFileCheck.find(dir));
