@@ -28,6 +28,11 @@ public final class ForklineException extends RuntimeException
         STEP_OUT_OF_RANGE,
         /** An event failed its checksum or its header is not a Forkline header. */
         CORRUPT_EVENT,
+        /**
+         * A journal file was cut short (truncated), so the store does not open: reading it could touch memory past
+         * the end of the file. The message names the file; {@link Store#verify(java.nio.file.Path)} says what was lost.
+         */
+        CORRUPT_JOURNAL,
         /** The store's file system has less free space than the store keeps in reserve; nothing more is appended. */
         DISK_FULL,
         /** The file system failed under the store. */

@@ -24,6 +24,9 @@ final class Journal implements AutoCloseable
 {
     static final String DIRECTORY = "journal";
 
+    /** One journal file a day; an event's location is {@code cycle << 32 | sequence} (see {@link RollCycles}). */
+    static final RollCycles ROLL_CYCLE = RollCycles.FAST_DAILY;
+
     static
     {
         Store.disableChronicleAnalytics();
@@ -45,7 +48,7 @@ final class Journal implements AutoCloseable
     static Journal open(final Path storeDir, final boolean readOnly, final Durability durability)
     {
         final SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(storeDir.resolve(DIRECTORY))
-            .rollCycle(RollCycles.FAST_DAILY)
+            .rollCycle(ROLL_CYCLE)
             .readOnly(readOnly)
             .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE)
             // The store lock admits one writing process, so a queue lock still held at open was left by a

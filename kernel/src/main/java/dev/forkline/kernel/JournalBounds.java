@@ -8,11 +8,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * Checks that a journal record lies inside its file before anything reads it.
  * <p>
- * Design note: the journal is memory-mapped. If a journal file was cut short (copied in part, truncated by
- * hand, a disk that lost its tail), its records still claim bytes past the new end, and touching those pages
- * raises SIGBUS: Unsafe reads turn it into an {@link InternalError}, but the CRC32C intrinsic crashes the JVM.
- * Comparing the record's end with the file's size first turns a cut file into a damaged record. The size is
- * cached per file and asked again only when a record seems to run past it, so the check costs a compare.
+ * Design note: the journal is memory-mapped. A store does not open with a journal file that was cut short
+ * ({@link JournalFileCheck}), but a file can still be cut while a store has it open (truncated by hand, a copy
+ * tool): its records then claim bytes past the new end, and touching those pages raises SIGBUS: Unsafe reads turn
+ * it into an {@link InternalError}, but the CRC32C intrinsic crashes the JVM. Comparing the record's end with the
+ * file's size first turns the record the cut split into a damaged record. The size is cached per file and asked
+ * again only when a record seems to run past it, so the check costs a compare.
  * <p>
  * Threading: one instance per reader.
  */

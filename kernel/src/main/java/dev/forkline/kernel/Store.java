@@ -92,7 +92,7 @@ public final class Store implements AutoCloseable
      * Opens (creating if needed) a store for writing, with default options.
      *
      * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
-     *                           {@code IO_ERROR}.
+     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code IO_ERROR}.
      */
     public static Store open(final Path directory)
     {
@@ -103,7 +103,7 @@ public final class Store implements AutoCloseable
      * Opens (creating if needed) a store for writing.
      *
      * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
-     *                           {@code IO_ERROR}.
+     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code IO_ERROR}.
      */
     public static Store open(final Path directory, final StoreOptions options)
     {
@@ -123,6 +123,7 @@ public final class Store implements AutoCloseable
         {
             final DiskSpace diskSpace = new DiskSpace(directory, options.minFreeDisk());
             diskSpace.check();
+            JournalFileCheck.requireWhole(directory);
             journal = Journal.open(directory, false, options.durability());
             final JournalIndexer indexer = openIndex(directory, journal);
             final BranchTable branches = indexer.branches();
@@ -146,7 +147,8 @@ public final class Store implements AutoCloseable
     /**
      * Opens a store for reading; another process may be writing it.
      *
-     * @throws ForklineException {@code NO_STORE} when the directory holds no store.
+     * @throws ForklineException {@code NO_STORE} when the directory holds no store, {@code CORRUPT_JOURNAL} when a
+     *                           journal file was cut short.
      */
     public static Store openReadOnly(final Path directory)
     {
@@ -155,6 +157,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
+        JournalFileCheck.requireWhole(directory);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
         try
         {
@@ -389,6 +392,34 @@ public final class Store implements AutoCloseable
     public VerifyReport verify()
     {
         return StoreVerifier.verify(this, branches);
+    }
+
+    /**
+     * Verifies the store in {@code directory} without opening it for use; this also works on a store that does not
+     * open because a journal file was cut short ({@code CORRUPT_JOURNAL}). A store whose journal files are whole is
+     * opened read-only and checked as {@link #verify()} does. Otherwise the journal files are read directly, never
+     * mapped: every event before a cut is checked, and each cut is a {@link VerifyReport.Damage} at the first record
+     * it reaches into, naming the file, how many events were lost and the last event before the cut; the steps the
+     * index snapshot locates past a cut are {@link VerifyReport#indexProblems()}, and their sessions are among
+     * {@link VerifyReport#affectedSessions()}. Nothing is written.
+     *
+     * @throws ForklineException {@code NO_STORE} when the directory holds no store, {@code IO_ERROR}.
+     */
+    public static VerifyReport verify(final Path directory)
+    {
+        if (!Files.isDirectory(directory.resolve(Journal.DIRECTORY)))
+        {
+            throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
+        }
+        final List<JournalFileCheck.Cut> cuts = JournalFileCheck.find(directory);
+        if (!cuts.isEmpty())
+        {
+            return CutJournalVerifier.verify(directory, cuts);
+        }
+        try (Store store = openReadOnly(directory))
+        {
+            return store.verify();
+        }
     }
 
     /**

@@ -3,15 +3,17 @@ package dev.forkline.kernel;
 import java.util.List;
 
 /**
- * What {@link Store#verify()} found: every record of the journal checked against its checksum, and the index
- * checked against the journal.
+ * What {@link Store#verify()} or {@link Store#verify(java.nio.file.Path)} found: every record of the journal
+ * checked against its checksum, and the index checked against the journal. A journal file cut short is one damaged
+ * record, the first one the cut reaches into, whose problem says what was lost.
  *
  * @param events           sound events read.
  * @param bytes            bytes of those events.
  * @param damaged          records that failed their checks, at most {@link #MAX_LISTED}.
  * @param damagedCount     how many records failed in all.
- * @param indexProblems    steps the index cannot resolve to a sound event, at most {@link #MAX_LISTED}.
- * @param affectedSessions the sessions that lost an event or hold a damaged one.
+ * @param indexProblems    steps the index cannot resolve to a sound event (past a cut: the steps the index snapshot
+ *                         locates there), at most {@link #MAX_LISTED}.
+ * @param affectedSessions the sessions that lost an event or hold a damaged one, as far as they can be known.
  */
 public record VerifyReport(
     long events, long bytes, List<Damage> damaged, long damagedCount, List<String> indexProblems, List<String> affectedSessions)
@@ -20,14 +22,15 @@ public record VerifyReport(
     public static final int MAX_LISTED = 1_000;
 
     /**
-     * One damaged record.
+     * One damaged record, or the first record a cut reaches into.
      *
-     * @param journalIndex the record's journal index.
+     * @param journalIndex the record's journal index (past a cut: that of the first event lost).
      * @param file         the journal file holding it.
      * @param offset       its byte offset in that file.
      * @param problem      what is wrong with it.
-     * @param session      the session it seems to belong to (from its header, which may itself be damaged), or null.
-     * @param event        the {@code branch@step} it seems to be (from its header), or null.
+     * @param session      the session it seems to belong to (from its header, which may itself be damaged, or past a
+     *                     cut from the index snapshot), or null.
+     * @param event        the {@code branch@step} it seems to be (likewise), or null.
      */
     public record Damage(long journalIndex, String file, long offset, String problem, String session, String event)
     {

@@ -17,6 +17,8 @@ class CorruptEventTest
     @TempDir
     Path dir;
 
+    private long cutAt = -1;
+
     private void recordThree()
     {
         try (Store store = Store.open(dir))
@@ -100,8 +102,8 @@ class CorruptEventTest
         }
     }
 
-    @Test
-    void aTruncatedJournalFileOpensReadsWhatRemainsAndVerifyNamesTheLoss() throws IOException
+    /** Records 200 events of s, then cuts the journal file inside the record of event 100: its header stays. */
+    private Path recordAndCutInsideEvent100() throws IOException
     {
         try (Store store = Store.open(dir))
         {
@@ -111,48 +113,76 @@ class CorruptEventTest
                 session.append(EventKind.USER, "{\"content\":\"event " + i + " " + "y".repeat(200) + "\"}");
             }
         }
-        // cut the journal file inside the record of event 100: its header stays, its payload goes
-        final byte[] cut = "event 100 ".getBytes(StandardCharsets.UTF_8);
-        Path journalFile = null;
-        long cutAt = -1;
+        return journalFileWith("event 100 ");
+    }
+
+    /** @return the journal file holding {@code marker}; {@link #cutAt} is where the marker starts. */
+    private Path journalFileWith(final String marker) throws IOException
+    {
+        final byte[] cut = marker.getBytes(StandardCharsets.UTF_8);
         try (Stream<Path> files = Files.list(dir.resolve(Journal.DIRECTORY)))
         {
             for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
             {
                 final byte[] bytes = Files.readAllBytes(file);
-                for (int i = 0; i + cut.length <= bytes.length && cutAt < 0; i++)
+                for (int i = 0; i + cut.length <= bytes.length; i++)
                 {
                     if (java.util.Arrays.equals(bytes, i, i + cut.length, cut, 0, cut.length))
                     {
-                        journalFile = file;
                         cutAt = i;
+                        return file;
                     }
                 }
             }
         }
-        assertTrue(cutAt > 0);
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journalFile,
+        return fail("marker not found in the journal");
+    }
+
+    private static void truncate(final Path file, final long size) throws IOException
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
             java.nio.file.StandardOpenOption.WRITE))
         {
-            channel.truncate(cutAt);
+            channel.truncate(size);
         }
-        // as after a crash that left no snapshot: the journal is scanned as far as it goes. (A snapshot whose mark
-        // lies past the cut is not covered: Chronicle's own index lookup can fault there; docs/reliability.md.)
-        Files.delete(IndexSnapshot.file(dir));
+    }
+
+    @Test
+    void aJournalFileCutInsideARecordDoesNotOpenAndVerifyNamesTheLoss() throws IOException
+    {
+        final Path journalFile = recordAndCutInsideEvent100();
+        truncate(journalFile, cutAt);
+        Files.delete(IndexSnapshot.file(dir)); // what is known must come from the journal alone
+        final ForklineException ex = assertThrows(ForklineException.class, () -> Store.openReadOnly(dir));
+        assertEquals(ForklineException.Reason.CORRUPT_JOURNAL, ex.reason());
+        assertTrue(ex.getMessage().startsWith("journal file " + journalFile + " was cut short: " + cutAt + " bytes on disk"),
+            ex.getMessage());
+
+        final VerifyReport report = Store.verify(dir);
+        assertFalse(report.ok());
+        assertEquals(101, report.events(), "session.start and events 0..99 are whole");
+        assertEquals(1, report.damagedCount());
+        final VerifyReport.Damage damage = report.damaged().get(0);
+        assertEquals("s@101", damage.event(), "the header of the record the cut split is inside the file");
+        assertEquals(journalFile.toString(), damage.file());
+        assertTrue(damage.offset() < cutAt && damage.offset() > cutAt - 100, damage.toString());
+        assertTrue(damage.problem().contains(": 100 events from here on are lost;"), damage.problem());
+        assertEquals(List.of("s"), report.affectedSessions());
+    }
+
+    @Test
+    void aJournalFileCutWhileTheStoreIsOpenRefusesTheEventTheCutSplit() throws IOException
+    {
+        final Path journalFile = recordAndCutInsideEvent100();
         try (Store store = Store.openReadOnly(dir))
         {
-            assertEquals(101, store.branch("s").length(), "session.start and events 0..99 are whole");
+            assertEquals(201, store.branch("s").length());
+            truncate(journalFile, cutAt);
+            // every read checks that the record lies inside its file before it touches the record's bytes
             assertEquals("{\"content\":\"event 50 " + "y".repeat(200) + "\"}", store.event("s", 51).payloadAsString());
-            assertEquals(ForklineException.Reason.STEP_OUT_OF_RANGE,
-                assertThrows(ForklineException.class, () -> store.event("s", 150)).reason());
-            final VerifyReport report = store.verify();
-            assertFalse(report.ok());
-            assertEquals(1, report.damagedCount());
-            final VerifyReport.Damage damage = report.damaged().get(0);
-            assertEquals("s@101", damage.event());
-            assertEquals(journalFile.toString(), damage.file());
-            assertTrue(damage.problem().endsWith("the journal file was cut short"), damage.problem());
-            assertEquals(List.of("s"), report.affectedSessions());
+            final ForklineException ex = assertThrows(ForklineException.class, () -> store.event("s", 101));
+            assertEquals(ForklineException.Reason.CORRUPT_EVENT, ex.reason());
+            assertTrue(ex.getMessage().endsWith("(" + cutAt + " bytes): the journal file was cut short"), ex.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.forkline.tools;
 
 import dev.forkline.kernel.BranchInfo;
 import dev.forkline.kernel.ChainReport;
+import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.VerifyReport;
 import picocli.CommandLine.Command;
@@ -18,6 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Check every event's checksum and that the index finds every step of every branch;",
         "with --chain, also each branch's hash chain against its seals (changed, removed or reordered events).",
+        "A store that does not open because a journal file was cut short is read directly: the cut, the events " +
+            "lost and the sessions they belonged to are named.",
         "Exit code 0 when the store is sound, 1 when damage was found."})
 final class VerifyCommand implements Callable<Integer>
 {
@@ -39,35 +42,23 @@ final class VerifyCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
-        try (Store store = options.openReadOnly())
+        final Store opened;
+        try
+        {
+            opened = options.openReadOnly();
+        }
+        catch (final ForklineException ex)
+        {
+            if (ex.reason() != ForklineException.Reason.CORRUPT_JOURNAL)
+            {
+                throw ex;
+            }
+            return unopened(Store.verify(options.directory()), out);
+        }
+        try (Store store = opened)
         {
             final VerifyReport report = store.verify();
-            int listed = 0;
-            for (final VerifyReport.Damage damage : report.damaged())
-            {
-                if (listed++ < MAX_LISTED)
-                {
-                    out.println("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " + damage.file() +
-                        " at offset " + damage.offset() + " (journal index 0x" + Long.toHexString(damage.journalIndex()) +
-                        "): " + damage.problem());
-                }
-            }
-            for (final String problem : report.indexProblems())
-            {
-                if (listed++ < MAX_LISTED)
-                {
-                    out.println("DAMAGED index: " + problem);
-                }
-            }
-            long problems = report.damagedCount() + report.indexProblems().size();
-            if (problems > MAX_LISTED)
-            {
-                out.println("… and " + (problems - MAX_LISTED) + " more");
-            }
-            if (!report.affectedSessions().isEmpty())
-            {
-                out.println("sessions affected: " + String.join(", ", report.affectedSessions()));
-            }
+            long problems = damage(report, out);
             if (chain)
             {
                 problems += chain(store, out);
@@ -88,6 +79,57 @@ final class VerifyCommand implements Callable<Integer>
                 " branches, " + steps + " indexed steps");
             return problems == 0 ? Forkline.EXIT_OK : Forkline.EXIT_NEGATIVE;
         }
+    }
+
+    /**
+     * Reports on a store that does not open because a journal file was cut short: what the journal files still hold.
+     */
+    private int unopened(final VerifyReport report, final PrintWriter out)
+    {
+        final long problems = damage(report, out);
+        if (chain)
+        {
+            out.println("chain: not checked, the store does not open");
+        }
+        out.println("FAILED: " + problems + " problems; " + report.events() +
+            " sound events read; the store does not open: a journal file was cut short");
+        return Forkline.EXIT_NEGATIVE;
+    }
+
+    /**
+     * Prints the damaged records, the index problems and the sessions affected.
+     *
+     * @return the number of problems.
+     */
+    private static long damage(final VerifyReport report, final PrintWriter out)
+    {
+        int listed = 0;
+        for (final VerifyReport.Damage damage : report.damaged())
+        {
+            if (listed++ < MAX_LISTED)
+            {
+                out.println("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " + damage.file() +
+                    " at offset " + damage.offset() + " (journal index 0x" + Long.toHexString(damage.journalIndex()) +
+                    "): " + damage.problem());
+            }
+        }
+        for (final String problem : report.indexProblems())
+        {
+            if (listed++ < MAX_LISTED)
+            {
+                out.println("DAMAGED index: " + problem);
+            }
+        }
+        final long problems = report.damagedCount() + report.indexProblems().size();
+        if (problems > MAX_LISTED)
+        {
+            out.println("… and " + (problems - MAX_LISTED) + " more");
+        }
+        if (!report.affectedSessions().isEmpty())
+        {
+            out.println("sessions affected: " + String.join(", ", report.affectedSessions()));
+        }
+        return problems;
     }
 
     private long chain(final Store store, final PrintWriter out)

@@ -226,6 +226,58 @@ class CommandsTest
     }
 
     @Test
+    void aJournalFileCutShortGivesOneLineAndVerifyNamesTheCut() throws IOException
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("v", null);
+            for (int i = 0; i < 100; i++)
+            {
+                writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " " + "y".repeat(200) + "\"}");
+            }
+        }
+        final Path journalFile;
+        try (Stream<Path> files = Files.walk(dir.resolve("store")))
+        {
+            journalFile = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        // cut inside the record of the 60th event, past its header: every record after it goes
+        final byte[] bytes = Files.readAllBytes(journalFile);
+        final byte[] marker = "MARKER-60 ".getBytes(StandardCharsets.UTF_8);
+        int at = 0;
+        while (!java.util.Arrays.equals(bytes, at, at + marker.length, marker, 0, marker.length))
+        {
+            at++;
+        }
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journalFile,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            channel.truncate(at);
+        }
+
+        final Cli.Result ls = Cli.run("ls", "--store", store());
+        assertEquals(2, ls.code(), ls.err());
+        assertEquals("forkline: journal file " + journalFile + " was cut short: " + at + " bytes on disk, but its records " +
+            "reach offset ", ls.err().substring(0, ls.err().indexOf("offset ") + "offset ".length()));
+        assertTrue(ls.err().endsWith("; the store cannot be opened: run 'forkline verify --store " + store() +
+            "' to see what was lost\n"), ls.err());
+        assertEquals(1, ls.err().lines().count(), "one line, no stack trace: " + ls.err());
+
+        final Cli.Result verify = Cli.run("verify", "--store", store());
+        assertEquals(1, verify.code(), verify.out() + verify.err());
+        assertEquals("", verify.err());
+        assertTrue(verify.lines().get(0).matches("DAMAGED v@61 in " + java.util.regex.Pattern.quote(journalFile.toString()) +
+            " at offset \\d+ \\(journal index 0x[0-9a-f]+\\): the journal file was cut short at " + at +
+            " bytes \\(its records reach offset \\d+\\): 40 events from here on are lost; the index snapshot locates all" +
+            " of them; the last event before the cut is v@60"), verify.out());
+        assertEquals("DAMAGED index: v@61..v@100 are lost with the cut of " + journalFile.getFileName(), verify.lines().get(1));
+        assertEquals("sessions affected: v", verify.lines().get(2));
+        assertEquals("FAILED: 2 problems; 61 sound events read; the store does not open: a journal file was cut short",
+            verify.lines().get(3));
+        assertEquals(at, Files.size(journalFile), "verify reads, never writes");
+    }
+
+    @Test
     void verifyChainNamesAnEventChangedWithItsChecksumRepaired() throws IOException
     {
         try (Store store = Store.open(dir.resolve("store")))
