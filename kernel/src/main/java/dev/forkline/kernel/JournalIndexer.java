@@ -176,6 +176,10 @@ final class JournalIndexer implements AutoCloseable
     private void indexSeal(final int length)
     {
         final int count = ChainSealDescriptor.entryCount(record, length);
+        if (count <= 0 || ChainSealDescriptor.entryLocation(record, count - 1) <= sealedUpTo)
+        {
+            return; // entries are in journal order: a seal whose last entry is known covers nothing new
+        }
         for (int i = 0; i < count; i++)
         {
             final long location = ChainSealDescriptor.entryLocation(record, i);
