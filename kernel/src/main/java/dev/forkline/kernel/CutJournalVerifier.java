@@ -23,7 +23,7 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
  * Implements {@link Store#verify(Path)} for a store with a journal file cut short, which does not open: reads every
  * journal file with a {@link JournalFileReader} (never mapped), checks every event before a cut as
  * {@link Store#verify()} does, and reports each cut as a {@link VerifyReport.Damage} at the first record it reaches
- * into.
+ * into. {@link Store#salvage} uses it on any store, cut or not, for the account of what the store lost.
  * <p>
  * Design note: what was past a cut is gone; what can still be known of it comes from three places. The file's
  * header counts its events (the sequence of the last one), so the number lost is known. The record the cut split,

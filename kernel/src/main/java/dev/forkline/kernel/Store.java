@@ -423,6 +423,34 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Copies every sound event of a damaged store into a new store, in the order they were written: the same
+     * sessions and branch names, steps, kinds, flags, timestamps and payloads, and every fork recreated at its step.
+     * Works on a store that does not open because a journal file was cut short ({@code CORRUPT_JOURNAL}) as on one
+     * that opens: the journal files are read directly, never mapped, and never written.
+     * <p>
+     * An event keeps its step or is not copied. So when steps of a branch are missing (a damaged record, or a cut in
+     * an earlier journal file), the copy of the branch ends before them and its later events are dropped; a fork
+     * whose parent was not copied up to its fork step is dropped with its events and its own forks. The report
+     * names all of it, and what the damaged store lost, as {@link #verify(Path)} does.
+     * <p>
+     * The new store is written into a hidden directory next to {@code target}, forced to disk, then renamed to
+     * {@code target}: on a failure nothing is written to {@code target}. Its hash chain is computed afresh as the
+     * events are written, so it vouches for the copy, not for the original recording. While the salvage runs, no
+     * writer can open the damaged store.
+     *
+     * @param damaged the store to copy from.
+     * @param target  a directory that does not exist or is empty, outside the damaged store.
+     * @return what was copied and what was not.
+     * @throws IllegalArgumentException when {@code target} is not an empty directory or lies inside {@code damaged}.
+     * @throws ForklineException        {@code NO_STORE}, {@code STORE_LOCKED} while a writer has the damaged store,
+     *                                  {@code MISSING_JVM_FLAGS}, {@code IO_ERROR} or {@code DISK_FULL} while writing.
+     */
+    public static SalvageReport salvage(final Path damaged, final Path target)
+    {
+        return StoreSalvage.salvage(damaged, target);
+    }
+
+    /**
      * Checks every branch's hash chain against the seals in the journal: an event changed, removed or reordered
      * after it was sealed is named. Events are sealed when the journal thread pauses and when the store closes.
      *

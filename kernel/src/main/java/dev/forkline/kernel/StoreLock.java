@@ -65,6 +65,49 @@ final class StoreLock implements AutoCloseable
         }
     }
 
+    /**
+     * Takes a shared lock on the store's lock file, without writing anything: for a reader that needs the store to stay
+     * as it is while it reads (a salvage). Writers cannot take the store until the lock is closed.
+     *
+     * @return the lock, or null when the store has no lock file (it was never opened for writing where it is now).
+     * @throws ForklineException {@code STORE_LOCKED} while a writer holds the store, {@code IO_ERROR}.
+     */
+    static StoreLock acquireShared(final Path storeDir)
+    {
+        final Path file = storeDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            return null;
+        }
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileLock lock;
+            try
+            {
+                lock = channel.tryLock(0, Long.MAX_VALUE, true);
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                lock = null;
+            }
+            if (lock == null)
+            {
+                channel.close();
+                throw new ForklineException(ForklineException.Reason.STORE_LOCKED,
+                    "store " + storeDir + " is being written by another writer (" + holder(file) + ")");
+            }
+            return new StoreLock(channel, lock);
+        }
+        catch (final IOException ex)
+        {
+            closeQuietly(channel);
+            throw new ForklineException(
+                ForklineException.Reason.IO_ERROR, "cannot lock store " + storeDir + ": " + ex.getMessage(), ex);
+        }
+    }
+
     private static String holder(final Path file)
     {
         try

@@ -10,8 +10,8 @@ import java.util.Arrays;
 
 /**
  * The {@code forkline} command: lists, shows, follows, forks, diffs, imports, exports and verifies the
- * sessions of a store. Exit codes: 0 success, 1 a negative answer ({@code diff} found differences,
- * {@code verify} found damage) or an internal error, 2 bad input or a store that cannot be used.
+ * sessions of a store, and salvages a damaged one. Exit codes: 0 success, 1 a negative answer ({@code diff} found
+ * differences, {@code verify} found damage) or an internal error, 2 bad input or a store that cannot be used.
  */
 @Command(
     name = "forkline",
@@ -21,7 +21,7 @@ import java.util.Arrays;
     subcommands = {
         DemoCommand.class, LsCommand.class, ShowCommand.class, TailCommand.class, TreeCommand.class,
         DiffCommand.class, ForkCommand.class, ImportCommand.class, ExportCommand.class, VerifyCommand.class,
-        StatsCommand.class, CommandLine.HelpCommand.class })
+        SalvageCommand.class, StatsCommand.class, CommandLine.HelpCommand.class })
 public final class Forkline implements Runnable
 {
     static final int EXIT_OK = 0;

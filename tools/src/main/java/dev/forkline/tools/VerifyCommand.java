@@ -101,7 +101,7 @@ final class VerifyCommand implements Callable<Integer>
      *
      * @return the number of problems.
      */
-    private static long damage(final VerifyReport report, final PrintWriter out)
+    static long damage(final VerifyReport report, final PrintWriter out)
     {
         int listed = 0;
         for (final VerifyReport.Damage damage : report.damaged())

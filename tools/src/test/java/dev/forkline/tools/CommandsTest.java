@@ -277,6 +277,127 @@ class CommandsTest
         assertEquals(at, Files.size(journalFile), "verify reads, never writes");
     }
 
+    /** @return the one journal file of the store, with one byte at {@code delta} from {@code marker} flipped, or cut there. */
+    private Path damageAt(final String marker, final int delta, final boolean cut) throws IOException
+    {
+        final Path journalFile;
+        try (Stream<Path> files = Files.walk(dir.resolve("store")))
+        {
+            journalFile = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(journalFile);
+        final byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        int at = 0;
+        while (!java.util.Arrays.equals(bytes, at, at + needle.length, needle, 0, needle.length))
+        {
+            at++;
+        }
+        if (cut)
+        {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(journalFile,
+                java.nio.file.StandardOpenOption.WRITE))
+            {
+                channel.truncate(at + delta);
+            }
+        }
+        else
+        {
+            bytes[at + delta] ^= 1;
+            Files.write(journalFile, bytes);
+        }
+        return journalFile;
+    }
+
+    @Test
+    void salvageCopiesAStoreCutShortIntoANewStoreAndNamesTheCut() throws IOException
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("v", null);
+            for (int i = 0; i < 100; i++)
+            {
+                writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " " + "y".repeat(200) + "\"}");
+                if (i == 20)
+                {
+                    final BranchWriter fork = store.fork("v", 10, "again");
+                    for (int j = 0; j < 5; j++)
+                    {
+                        fork.append(EventKind.USER, "{\"content\":\"fork " + j + "\"}");
+                    }
+                }
+            }
+        }
+        final Path journalFile = damageAt("MARKER-60 ", 0, true);
+        final long size = Files.size(journalFile);
+        final String target = dir.resolve("saved").toString();
+
+        final Cli.Result salvage = Cli.run("salvage", "--store", store(), target);
+        assertEquals(0, salvage.code(), salvage.out() + salvage.err());
+        assertEquals("", salvage.err());
+        assertEquals(5, salvage.lines().size(), salvage.out());
+        assertTrue(salvage.lines().get(0).matches("DAMAGED v@61 in " + java.util.regex.Pattern.quote(journalFile.toString()) +
+            " at offset \\d+ \\(journal index 0x[0-9a-f]+\\): the journal file was cut short at " + size +
+            " bytes .*: 40 events from here on are lost; .*; the last event before the cut is v@60"), salvage.out());
+        assertEquals("DAMAGED index: v@61..v@100 are lost with the cut of " + journalFile.getFileName(), salvage.lines().get(1));
+        assertEquals("sessions affected: v", salvage.lines().get(2));
+        assertEquals("SALVAGED 67 of 67 sound events (1 sessions, 2 branches) into " + target +
+            "; 1 damaged or cut records in the damaged store, 0 sound events not copied", salvage.lines().get(3));
+        assertEquals("the new store's hash chain is computed afresh: it vouches for the copy, not for the original " +
+            "recording; check the copy with 'forkline verify --chain --store " + target + "'", salvage.lines().get(4));
+        assertEquals(size, Files.size(journalFile), "salvage never writes the damaged store");
+
+        final Cli.Result verify = Cli.run("verify", "--chain", "--store", target);
+        assertEquals(0, verify.code(), verify.out());
+        assertEquals("OK: 67 records, 1 sessions, 2 branches, 66 indexed steps", verify.lines().get(verify.lines().size() - 1));
+        assertTrue(Cli.run("show", "v@60", "--json", "--store", target).out().contains("MARKER-59 "));
+        assertTrue(Cli.run("show", "v/1@14", "--json", "--store", target).out().contains("fork 4"));
+        assertEquals(2, Cli.run("show", "v@61", "--store", target).code(), "nothing past the cut");
+    }
+
+    @Test
+    void salvageDropsWhatFollowsADamagedRecordAndRefusesATargetThatIsNotEmpty() throws IOException
+    {
+        try (Store store = Store.open(dir.resolve("store")))
+        {
+            final BranchWriter writer = store.startSession("v", null);
+            for (int i = 1; i <= 10; i++)
+            {
+                writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " x\"}");
+            }
+            final BranchWriter fork = store.fork("v", 8, null);
+            fork.append(EventKind.USER, "{\"content\":\"f1\"}");
+            fork.append(EventKind.USER, "{\"content\":\"f2\"}");
+        }
+        damageAt("MARKER-6 ", 7, false);
+
+        final Path occupied = Files.createDirectories(dir.resolve("occupied"));
+        Files.writeString(occupied.resolve("keep.txt"), "keep");
+        final Cli.Result refused = Cli.run("salvage", "--store", store(), occupied.toString());
+        assertEquals(2, refused.code(), refused.out());
+        assertEquals("forkline: cannot salvage into " + occupied + ": it is not empty (salvage writes a new store into a " +
+            "new or empty directory)\n", refused.err());
+        assertEquals("", refused.out());
+        try (Stream<Path> files = Files.list(occupied))
+        {
+            assertEquals(List.of(occupied.resolve("keep.txt")), files.toList());
+        }
+
+        final String target = dir.resolve("saved").toString();
+        final Cli.Result salvage = Cli.run("salvage", "--store", store(), target);
+        assertEquals(0, salvage.code(), salvage.out() + salvage.err());
+        assertTrue(salvage.lines().get(0).matches("DAMAGED v@6 in .*\\.cq4 at offset \\d+ \\(journal index 0x[0-9a-f]+\\): " +
+            "checksum mismatch.*"), salvage.out());
+        assertEquals(List.of(
+            "sessions affected: v",
+            "DROPPED v@7..v@10 (4 events): v@6 is missing from the journal (damaged, or cut off), and an event cannot " +
+                "change its step: the copy of v has 6 steps",
+            "DROPPED v/1 (its fork event and 2 events): it forks v at step 8, but the copy of v has 6 steps",
+            "SALVAGED 6 of 13 sound events (1 sessions, 1 branches) into " + target + "; 1 damaged or cut records in " +
+                "the damaged store, 7 sound events not copied"), salvage.lines().subList(1, 5));
+        assertEquals(0, Cli.run("verify", "--chain", "--store", target).code());
+        assertEquals(2, Cli.run("show", "v/1", "--store", target).code(), "the fork is not in the new store");
+    }
+
     @Test
     void verifyChainNamesAnEventChangedWithItsChecksumRepaired() throws IOException
     {
