@@ -42,7 +42,7 @@ final class BranchState
     private long blockOffset;
     private long baseCount;
     private volatile boolean baseChecked = true;
-    private volatile long[] heapBase;
+    private volatile long[] base; // the base copied to the heap once checked, for reads at array speed
     private volatile long length;
     private volatile long forkEventLocation = NO_LOCATION;
     private volatile long outcomeLocation = NO_LOCATION;
@@ -116,7 +116,7 @@ final class BranchState
         {
             // a step the snapshot located comes again (only a damaged journal repeats one): the later record wins
             // as it would in a scan
-            heapBase()[(int)own] = location;
+            loadBase()[(int)own] = location;
         }
         else
         {
@@ -237,12 +237,8 @@ final class BranchState
         }
         if (own < baseCount)
         {
-            if (!baseChecked)
-            {
-                checkBase();
-            }
-            final long[] heapBase = this.heapBase;
-            return heapBase != null ? heapBase[(int)own] : blocks.location(blockOffset, own);
+            final long[] base = this.base;
+            return (base != null ? base : loadBase())[(int)own];
         }
         final long[] locations = this.locations;
         final long slot = own - baseCount;
@@ -250,43 +246,50 @@ final class BranchState
     }
 
     /**
-     * Checks the base against its checksum the first time it is used; a damaged base is rebuilt from the journal.
+     * Checks the base against its checksum and copies it to the heap, the first time it is used; a damaged base is
+     * rebuilt from the journal.
      */
-    private void checkBase()
+    private long[] loadBase()
     {
         synchronized (blocks)
         {
-            if (!baseChecked)
+            if (base == null)
             {
-                if (!blocks.check(blockOffset, baseCount))
-                {
-                    heapBase = blocks.rebuild(this, (int)baseCount);
-                }
+                base = blocks.check(blockOffset, baseCount) ?
+                    blocks.copy(blockOffset, (int)baseCount) : blocks.rebuild(this, (int)baseCount);
                 baseChecked = true;
             }
+            return base;
         }
     }
 
     /**
-     * @return the base as a heap array, copied out of the snapshot on first use (by the single index writer).
+     * For writing the next snapshot: the own location at {@code step}, read in place when the base was never
+     * loaded (so that a snapshot of a large store does not copy every branch to the heap), checked all the same.
      */
-    private long[] heapBase()
+    long snapshotLocation(final long step)
     {
-        long[] heapBase = this.heapBase;
-        if (heapBase == null)
+        final long own = step - forkStep;
+        if (own < baseCount && base == null)
         {
-            final long[] copy = new long[(int)baseCount];
-            for (int i = 0; i < copy.length; i++)
+            if (!baseChecked)
             {
-                copy[i] = ownLocation(forkStep + i);
+                synchronized (blocks)
+                {
+                    if (!baseChecked && base == null)
+                    {
+                        if (!blocks.check(blockOffset, baseCount))
+                        {
+                            base = blocks.rebuild(this, (int)baseCount);
+                        }
+                        baseChecked = true;
+                    }
+                }
             }
-            synchronized (blocks)
-            {
-                heapBase = this.heapBase == null ? copy : this.heapBase;
-                this.heapBase = heapBase;
-            }
+            final long[] base = this.base;
+            return base != null ? base[(int)own] : blocks.location(blockOffset, own);
         }
-        return heapBase;
+        return ownLocation(step);
     }
 
     /**

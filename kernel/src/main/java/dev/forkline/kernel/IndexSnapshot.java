@@ -29,7 +29,16 @@ final class IndexSnapshot
     private static final int STAGING = 1 << 20;
 
     /** A loaded snapshot: the table it holds, its location blocks and the journal position it covers. */
-    record Loaded(BranchTable table, SnapshotBlocks blocks, long mark, int markChecksum, long events, long sealedMark)
+    record Loaded(
+        BranchTable table, SnapshotBlocks blocks, long mark, int markChecksum, long events, long sealedMark, JournalEnd end)
+    {
+    }
+
+    /**
+     * Where the journal ended when a snapshot was taken: the newest journal file, its write position (the offset of
+     * its last event) and the offset after its last record.
+     */
+    record JournalEnd(String file, long writePosition, long offset)
     {
     }
 
@@ -46,7 +55,13 @@ final class IndexSnapshot
      * Writes the snapshot of {@code table} as of journal index {@code mark}. The table must not change meanwhile.
      */
     static void write(
-        final Path storeDir, final BranchTable table, final long mark, final int markChecksum, final long events, final long sealedMark)
+        final Path storeDir,
+        final BranchTable table,
+        final long mark,
+        final int markChecksum,
+        final long events,
+        final long sealedMark,
+        final JournalEnd end)
         throws IOException
     {
         final Path dir = storeDir.resolve(DIRECTORY);
@@ -71,6 +86,13 @@ final class IndexSnapshot
             final Output out = new Output(channel);
             out.ensure(HEADER_LENGTH).putInt(MAGIC).putInt(VERSION).putLong(mark).putInt(markChecksum).putInt(count)
                 .putLong(events).putLong(sealedMark).putLong(tableLength);
+            final byte[] endFile = end == null ? new byte[0] : end.file().getBytes(StandardCharsets.US_ASCII);
+            final boolean withEnd = end != null && endFile.length <= END_FILE_LENGTH;
+            out.ensure(HEADER_LENGTH - END_WRITE_POSITION_OFFSET)
+                .putLong(withEnd ? end.writePosition() : 0)
+                .putLong(withEnd ? end.offset() : 0)
+                .put(withEnd ? endFile : new byte[0])
+                .put(new byte[END_FILE_LENGTH - (withEnd ? endFile.length : 0)]);
             long blockOffset = align8(tableLength + Integer.BYTES);
             for (int i = 0; i < count; i++)
             {
@@ -100,7 +122,7 @@ final class IndexSnapshot
                 }
                 for (long step = branch.forkStep; step < lengths[i]; step++)
                 {
-                    out.ensure(Long.BYTES).putLong(branch.ownLocation(step));
+                    out.ensure(Long.BYTES).putLong(branch.snapshotLocation(step));
                 }
                 out.endChecked();
             }
@@ -225,6 +247,23 @@ final class IndexSnapshot
         }
     }
 
+    private static JournalEnd end(final ByteBuffer in)
+    {
+        final long offset = in.getLong(END_OFFSET_OFFSET);
+        int length = 0;
+        while (length < END_FILE_LENGTH && in.get(END_FILE_OFFSET + length) != 0)
+        {
+            length++;
+        }
+        if (offset <= 0 || length == 0)
+        {
+            return null;
+        }
+        final byte[] name = new byte[length];
+        in.get(END_FILE_OFFSET, name);
+        return new JournalEnd(new String(name, StandardCharsets.US_ASCII), in.getLong(END_WRITE_POSITION_OFFSET), offset);
+    }
+
     private static Loaded parse(final ByteBuffer in, final int tableLength, final SnapshotBlocks blocks)
     {
         final long mark = in.getLong(HIGH_WATER_MARK_OFFSET);
@@ -271,6 +310,7 @@ final class IndexSnapshot
                 branch.chainHead(chainHead);
             }
         }
-        return records.position() == tableLength ? new Loaded(table, blocks, mark, markChecksum, events, sealedMark) : null;
+        return records.position() == tableLength ?
+            new Loaded(table, blocks, mark, markChecksum, events, sealedMark, end(in)) : null;
     }
 }

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * from there on, reading only their header words: the last event and whatever metadata followed it (seal records
  * written after the last event, an index array). Every document before the write position ends before it, so
  * when these lie inside the file, so does everything. The cost does not grow with the journal: a read of the
- * header and one of each document after the last event.
+ * header and one of each document after the last event. A store that bulk-loaded events and sealed them later has
+ * many seal records after its last event; when the index snapshot saw the newest file end at an offset past them
+ * and the file still has that last event and size, the walk starts at that offset instead.
  * <p>
  * Threading: any thread; it holds nothing between calls.
  */
@@ -46,7 +48,20 @@ final class JournalFileCheck
      */
     static void requireWhole(final Path storeDir)
     {
-        final List<Cut> cuts = find(storeDir);
+        requireWhole(storeDir, null);
+    }
+
+    /**
+     * Checks every journal file. When the newest still ends, as far as {@code snapshot} saw it, where the snapshot
+     * saw it end, it is checked from that end, not from its last event: the records between them (seal records)
+     * were whole when the snapshot was taken, and the file has not been cut below them since.
+     *
+     * @param snapshot the index snapshot the store will open with, or null.
+     * @throws ForklineException {@code CORRUPT_JOURNAL} naming the first journal file that was cut short.
+     */
+    static void requireWhole(final Path storeDir, final IndexSnapshot.Loaded snapshot)
+    {
+        final List<Cut> cuts = find(storeDir, snapshot);
         if (!cuts.isEmpty())
         {
             final Cut cut = cuts.get(0);
@@ -58,10 +73,50 @@ final class JournalFileCheck
     }
 
     /**
+     * Finds where the journal ends now, for the snapshot a closing writer takes: the newest file, its write
+     * position and the offset after its last record.
+     *
+     * @return the end, or null when it cannot be told (no journal, a header not written, a file cut short).
+     */
+    static IndexSnapshot.JournalEnd end(final Path storeDir)
+    {
+        final List<Path> files = journalFiles(storeDir);
+        if (files.isEmpty())
+        {
+            return null;
+        }
+        final Path file = files.get(files.size() - 1);
+        try (JournalFileReader reader = new JournalFileReader(WINDOW))
+        {
+            reader.open(file);
+            if (reader.readHeader() != JournalFileReader.Header.READ)
+            {
+                return null;
+            }
+            JournalFileReader.Found found = reader.moveTo(Math.max(reader.writePosition(), reader.firstDocument()));
+            while (found == JournalFileReader.Found.DOCUMENT)
+            {
+                found = reader.next();
+            }
+            return found == JournalFileReader.Found.END ?
+                new IndexSnapshot.JournalEnd(file.getFileName().toString(), reader.writePosition(), reader.position()) : null;
+        }
+        catch (final IOException ex)
+        {
+            return null; // the next open checks the whole of the newest file's tail instead
+        }
+    }
+
+    /**
      * @return the journal files that were cut short, in journal order; empty when there are none.
      * @throws ForklineException {@code IO_ERROR} when a journal file cannot be read.
      */
     static List<Cut> find(final Path storeDir)
+    {
+        return find(storeDir, null);
+    }
+
+    private static List<Cut> find(final Path storeDir, final IndexSnapshot.Loaded snapshot)
     {
         final List<Path> files = journalFiles(storeDir);
         final List<Cut> cuts = new ArrayList<>();
@@ -71,7 +126,8 @@ final class JournalFileCheck
             for (int i = 0; i < files.size(); i++)
             {
                 file = files.get(i);
-                final Cut cut = check(reader, file, i == files.size() - 1);
+                final boolean newest = i == files.size() - 1;
+                final Cut cut = check(reader, file, newest, newest ? snapshot : null);
                 if (cut != null)
                 {
                     cuts.add(cut);
@@ -106,7 +162,12 @@ final class JournalFileCheck
         }
     }
 
-    private static Cut check(final JournalFileReader reader, final Path file, final boolean newest) throws IOException
+    private static Cut check(
+        final JournalFileReader reader,
+        final Path file,
+        final boolean newest,
+        final IndexSnapshot.Loaded snapshot)
+        throws IOException
     {
         reader.open(file);
         JournalFileReader.Header header = reader.readHeader();
@@ -126,11 +187,34 @@ final class JournalFileCheck
         {
             return null; // not written yet, or a layout this check does not know: left to Chronicle
         }
-        JournalFileReader.Found found = reader.moveTo(Math.max(reader.writePosition(), reader.firstDocument()));
+        JournalFileReader.Found found = reader.moveTo(sawEnd(reader, file, snapshot) ?
+            snapshot.end().offset() : Math.max(reader.writePosition(), reader.firstDocument()));
         while (found == JournalFileReader.Found.DOCUMENT)
         {
             found = reader.next();
         }
         return found == JournalFileReader.Found.CUT ? new Cut(file, reader.size(), reader.reach()) : null;
+    }
+
+    /**
+     * @return true when {@code snapshot} saw this file end where it can be checked from: the same file, the same
+     * last event (write position, and the checksum the snapshot's mark has), and the file not cut below that end.
+     */
+    private static boolean sawEnd(final JournalFileReader reader, final Path file, final IndexSnapshot.Loaded snapshot)
+        throws IOException
+    {
+        final IndexSnapshot.JournalEnd end = snapshot == null ? null : snapshot.end();
+        if (end == null || !end.file().equals(file.getFileName().toString()) || end.writePosition() != reader.writePosition() ||
+            reader.writePosition() <= 0 || end.offset() <= reader.writePosition() ||
+            end.offset() + JournalFileDescriptor.HEADER_WORD_LENGTH > reader.size())
+        {
+            return false;
+        }
+        if (reader.moveTo(reader.writePosition()) != JournalFileReader.Found.DOCUMENT || reader.isMetaData())
+        {
+            return false;
+        }
+        final org.agrona.DirectBuffer event = reader.documentStart(Integer.BYTES);
+        return event != null && event.getInt(0, java.nio.ByteOrder.LITTLE_ENDIAN) == snapshot.markChecksum();
     }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * repair of a block that fails its checksum.
  * <p>
  * Design note: the snapshot is mapped, not read, so opening a store costs the branch table and nothing a
- * branch's events add; a branch pays for its block (one CRC32C pass) the first time its events are looked up.
+ * branch's events add; a branch pays for its block (one CRC32C pass and a copy to the heap, where lookups run at
+ * array speed) the first time its events are looked up. Writing the next snapshot reads untouched blocks in place.
  * The file is mapped in segments of 1 GiB because one mapping holds at most 2 GiB; locations are 8-byte
  * aligned, so none straddles two segments. The snapshot file is never written in place (a new one is renamed
  * over it), so the mapping stays valid while a writer replaces it. Mappings are released by the collector
@@ -96,6 +97,26 @@ final class SnapshotBlocks
     {
         final long position = blockOffset + (slot << 3);
         return segments[(int)(position >>> SEGMENT_SHIFT)].getLong((int)(position & SEGMENT_MASK));
+    }
+
+    /**
+     * @return the block of {@code count} locations at {@code blockOffset}, copied to the heap.
+     */
+    long[] copy(final long blockOffset, final int count)
+    {
+        final long[] locations = new long[count];
+        long position = blockOffset;
+        int copied = 0;
+        while (copied < count)
+        {
+            final ByteBuffer segment = segments[(int)(position >>> SEGMENT_SHIFT)];
+            final int from = (int)(position & SEGMENT_MASK);
+            final int n = Math.min(count - copied, (segment.capacity() - from) / Long.BYTES);
+            segment.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(from).asLongBuffer().get(locations, copied, n);
+            copied += n;
+            position += (long)n * Long.BYTES;
+        }
+        return locations;
     }
 
     /**

@@ -123,9 +123,10 @@ public final class Store implements AutoCloseable
         {
             final DiskSpace diskSpace = new DiskSpace(directory, options.minFreeDisk());
             diskSpace.check();
-            JournalFileCheck.requireWhole(directory);
+            final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
+            JournalFileCheck.requireWhole(directory, snapshot);
             journal = Journal.open(directory, false, options.durability());
-            final JournalIndexer indexer = openIndex(directory, journal);
+            final JournalIndexer indexer = openIndex(snapshot, journal);
             final BranchTable branches = indexer.branches();
             final JournalWriter writer = new JournalWriter(
                 journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
@@ -157,11 +158,12 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
-        JournalFileCheck.requireWhole(directory);
+        final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
+        JournalFileCheck.requireWhole(directory, snapshot);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
         try
         {
-            final JournalIndexer indexer = openIndex(directory, journal);
+            final JournalIndexer indexer = openIndex(snapshot, journal);
             return new Store(directory, true, null, journal, indexer.branches(), indexer, null);
         }
         catch (final RuntimeException ex)
@@ -172,11 +174,10 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * Loads the index snapshot, if there is a sound one for this journal, and indexes the journal after it.
+     * Uses the index snapshot, if there is a sound one for this journal, and indexes the journal after it.
      */
-    private static JournalIndexer openIndex(final Path directory, final Journal journal)
+    private static JournalIndexer openIndex(final IndexSnapshot.Loaded snapshot, final Journal journal)
     {
-        final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalIndexer indexer = null;
         if (snapshot != null && snapshot.mark() != BranchState.NO_LOCATION)
         {
@@ -618,7 +619,7 @@ public final class Store implements AutoCloseable
         try
         {
             IndexSnapshot.write(directory, branches, mark, wrote ? writer.lastChecksum() : indexer.lastChecksum(),
-                indexer.events() + writer.eventsWritten(), writer.sealedUpTo());
+                indexer.events() + writer.eventsWritten(), writer.sealedUpTo(), JournalFileCheck.end(directory));
         }
         catch (final IOException ex)
         {

@@ -243,6 +243,53 @@ class IndexSnapshotTest
     }
 
     @Test
+    void theSnapshotRecordsWhereTheJournalEndedAndOpenTrustsItOnlyWhileTheNewestFileStillEndsThere() throws IOException
+    {
+        try (Store store = Store.open(dir))
+        {
+            record(store, "a", 200);
+        }
+        final IndexSnapshot.JournalEnd end = IndexSnapshot.load(dir).end();
+        final List<Path> files = JournalFileCheck.journalFiles(dir);
+        final Path newest = files.get(files.size() - 1);
+        assertEquals(newest.getFileName().toString(), end.file());
+        try (JournalFileReader reader = new JournalFileReader(64 * 1024))
+        {
+            reader.open(newest);
+            assertEquals(JournalFileReader.Header.READ, reader.readHeader());
+            assertEquals(reader.writePosition(), end.writePosition());
+            assertTrue(end.offset() > end.writePosition(), "the end lies past the last event: seal records follow it");
+            assertEquals(JournalFileReader.Found.END, reader.moveTo(end.offset()));
+        }
+
+        // a later writer appends: the newest file's write position moves on, the old end is not used, and open works
+        final byte[] stale = Files.readAllBytes(IndexSnapshot.file(dir));
+        try (Store store = Store.open(dir))
+        {
+            store.writer("a").append(EventKind.USER, "{\"content\":\"late\"}");
+        }
+        Files.write(IndexSnapshot.file(dir), stale);
+        try (Store store = Store.openReadOnly(dir))
+        {
+            assertEquals("{\"content\":\"late\"}", store.event("a", 201).payloadAsString());
+        }
+
+        // the file cut between the last event and the recorded end: found, though the snapshot saw it whole
+        try (Store store = Store.open(dir))
+        {
+            store.writer("a").append(EventKind.USER, "{\"content\":\"last\"}");
+        }
+        final IndexSnapshot.JournalEnd last = IndexSnapshot.load(dir).end();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(
+            newest, StandardOpenOption.WRITE))
+        {
+            channel.truncate(last.offset() - 8);
+        }
+        final ForklineException ex = assertThrows(ForklineException.class, () -> Store.openReadOnly(dir));
+        assertEquals(ForklineException.Reason.CORRUPT_JOURNAL, ex.reason());
+    }
+
+    @Test
     void aLocationThatPointsAtAnotherEventIsRefusedNotReturned() throws IOException
     {
         try (Store store = Store.open(dir))
