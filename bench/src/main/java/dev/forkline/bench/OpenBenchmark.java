@@ -44,8 +44,12 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class OpenBenchmark
 {
-    /** The store's size, as {@code <events>:<sessions>}. */
-    @Param({"100000:1000", "1000000:10000", "10000000:100000", "10000000:1000"})
+    /**
+     * The store's size, as {@code <events>:<sessions>}, and {@code :paced} for a store recorded with pauses between
+     * sessions (as agents record), in which the hash-chain seals interleave with the events; a store loaded at full
+     * speed has every seal after its last event.
+     */
+    @Param({"100000:1000", "1000000:10000", "10000000:100000", "10000000:1000", "10000000:1000:paced"})
     public String size;
 
     @Param({"write", "readOnly"})
@@ -57,11 +61,13 @@ public class OpenBenchmark
     @Setup(Level.Trial)
     public void build()
     {
-        final int colon = size.indexOf(':');
-        final int events = Integer.parseInt(size.substring(0, colon));
-        final int sessions = Integer.parseInt(size.substring(colon + 1));
-        directory = BenchDirs.root().resolve("open-" + events + "-" + sessions);
-        final Path marker = BenchDirs.root().resolve("open-" + events + "-" + sessions + ".complete");
+        final String[] parts = size.split(":");
+        final int events = Integer.parseInt(parts[0]);
+        final int sessions = Integer.parseInt(parts[1]);
+        final boolean paced = parts.length > 2 && "paced".equals(parts[2]);
+        final String name = "open-" + events + "-" + sessions + (paced ? "-paced" : "");
+        directory = BenchDirs.root().resolve(name);
+        final Path marker = BenchDirs.root().resolve(name + ".complete");
         if (Files.exists(marker) && Files.isDirectory(directory) && opens(directory))
         {
             // a store kept from an older snapshot format is scanned once here and gets a current snapshot
@@ -70,7 +76,7 @@ public class OpenBenchmark
         }
         BenchDirs.delete(directory);
         BenchDirs.delete(marker);
-        populate(directory, events, sessions);
+        populate(directory, events, sessions, paced);
         try
         {
             Files.createFile(marker);
@@ -99,9 +105,10 @@ public class OpenBenchmark
 
     /**
      * Records {@code events} events in {@code sessions} sessions of equal length, each a {@code session.start}
-     * followed by tool results of about 200 bytes.
+     * followed by tool results of about 200 bytes; {@code paced}: pausing after each session long enough for the
+     * journal thread to seal it (about 2 µs a KiB).
      */
-    static void populate(final Path directory, final int events, final int sessions)
+    static void populate(final Path directory, final int events, final int sessions, final boolean paced)
     {
         final int perSession = Math.max(1, events / sessions);
         final byte[] json = Payloads.jsonBytes(200);
@@ -115,8 +122,25 @@ public class OpenBenchmark
                     writer.append(EventKind.TOOL_RESULT, json);
                 }
                 writer.end("done");
+                if (paced)
+                {
+                    store.commit();
+                    pause(Math.max(1, perSession / 1_000));
+                }
             }
             store.commit();
+        }
+    }
+
+    private static void pause(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -255,7 +255,7 @@ final class BranchState
         {
             if (base == null)
             {
-                base = blocks.check(blockOffset, baseCount) ?
+                base = baseChecked || blocks.check(blockOffset, baseCount) ?
                     blocks.copy(blockOffset, (int)baseCount) : blocks.rebuild(this, (int)baseCount);
                 baseChecked = true;
             }
