@@ -34,7 +34,6 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
 final class CutJournalVerifier
 {
     /** Larger than the longest event (header, key and a payload of {@link Store#MAX_PAYLOAD_LENGTH}). */
-    private static final int WINDOW = 2 * Store.MAX_PAYLOAD_LENGTH;
     private static final int SEQUENCE_SHIFT = JournalFileDescriptor.sequenceShift(
         Journal.ROLL_CYCLE.defaultIndexCount(), Journal.ROLL_CYCLE.defaultIndexSpacing());
     private static final DateTimeFormatter FILE_NAME = new DateTimeFormatterBuilder()
@@ -79,19 +78,7 @@ final class CutJournalVerifier
     static VerifyReport verify(final Path storeDir, final List<JournalFileCheck.Cut> cuts)
     {
         final CutJournalVerifier verifier = new CutJournalVerifier(IndexSnapshot.load(storeDir), cuts);
-        Path file = null;
-        try (JournalFileReader reader = new JournalFileReader(WINDOW))
-        {
-            for (final Path journalFile : JournalFileCheck.journalFiles(storeDir))
-            {
-                file = journalFile;
-                verifier.read(reader, journalFile);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
-        }
+        JournalFileReader.readEach(storeDir, verifier::read);
         return verifier.report();
     }
 

@@ -77,6 +77,38 @@ final class JournalFileReader implements AutoCloseable
         windowBuffer = new UnsafeBuffer(window);
     }
 
+    /** Reads one journal file with a reader {@link #readEach} opened for it. */
+    @FunctionalInterface
+    interface FileVisitor
+    {
+        void read(JournalFileReader reader, Path file) throws IOException;
+    }
+
+    /** The window of a reader that reads whole events: two of the largest payload, with room for its header. */
+    static final int EVENT_WINDOW = 2 * Store.MAX_PAYLOAD_LENGTH;
+
+    /**
+     * Reads every journal file of a store, in journal order, with one reader whose window holds a whole event.
+     *
+     * @throws ForklineException {@code IO_ERROR} naming the journal file that could not be read.
+     */
+    static void readEach(final Path storeDir, final FileVisitor visitor)
+    {
+        Path file = null;
+        try (JournalFileReader reader = new JournalFileReader(EVENT_WINDOW))
+        {
+            for (final Path journalFile : JournalFileCheck.journalFiles(storeDir))
+            {
+                file = journalFile;
+                visitor.read(reader, journalFile);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
+        }
+    }
+
     /**
      * Opens a journal file for reading, closing the one open before.
      */

@@ -41,7 +41,6 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
 final class SalvageCopy
 {
     /** Larger than the longest event (header, key and a payload of {@link Store#MAX_PAYLOAD_LENGTH}). */
-    private static final int WINDOW = 2 * Store.MAX_PAYLOAD_LENGTH;
 
     /** A branch of the damaged store, by its id there. */
     private static final class Branch
@@ -91,19 +90,7 @@ final class SalvageCopy
     static SalvageCopy copy(final Path storeDir, final Store target)
     {
         final SalvageCopy copy = new SalvageCopy(target);
-        Path file = null;
-        try (JournalFileReader reader = new JournalFileReader(WINDOW))
-        {
-            for (final Path journalFile : JournalFileCheck.journalFiles(storeDir))
-            {
-                file = journalFile;
-                copy.read(reader, journalFile);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
-        }
+        JournalFileReader.readEach(storeDir, copy::read);
         return copy;
     }
 
