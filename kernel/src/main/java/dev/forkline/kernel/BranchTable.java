@@ -11,9 +11,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BranchTable
 {
-    private final ConcurrentHashMap<String, BranchState> byName = new ConcurrentHashMap<>();
-    private volatile BranchState[] byId = new BranchState[64];
+    private final ConcurrentHashMap<String, BranchState> byName;
+    private volatile BranchState[] byId;
     private int nextId; // guarded by this
+
+    BranchTable()
+    {
+        this(64);
+    }
+
+    /**
+     * @param expected how many branches the table will hold at first (a snapshot knows), so that loading them does
+     *                 not grow the maps over and over.
+     */
+    BranchTable(final int expected)
+    {
+        byName = new ConcurrentHashMap<>(Math.max(16, expected + (expected >> 1)));
+        byId = new BranchState[Math.max(64, expected)];
+    }
 
     /**
      * @return the branch with that id, or null.

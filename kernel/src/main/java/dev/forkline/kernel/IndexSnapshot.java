@@ -271,7 +271,7 @@ final class IndexSnapshot
         final int count = in.getInt(BRANCH_COUNT_OFFSET);
         final long events = in.getLong(EVENTS_OFFSET);
         final long sealedMark = in.getLong(SEALED_MARK_OFFSET);
-        final BranchTable table = new BranchTable();
+        final BranchTable table = new BranchTable(count);
         blocks.mark(mark);
         blocks.table(table);
         final byte[] chainHead = new byte[ChainSealDescriptor.HASH_LENGTH];
