@@ -151,11 +151,7 @@ class IndexSnapshotTest
             record(store, "a", 30);
             record(store, "b", 30);
         }
-        final long blockOfA;
-        try (Store store = Store.openReadOnly(dir))
-        {
-            blockOfA = store.state("a").blockOffset();
-        }
+        final long blockOfA = blockOffset("a");
         final Path file = IndexSnapshot.file(dir);
         final byte[] bytes = Files.readAllBytes(file);
         bytes[(int)blockOfA + 8 * 7 + 2] ^= 0x10; // the location of a@7
@@ -214,13 +210,8 @@ class IndexSnapshotTest
             record(store, "b", 20);
             record(store, "c", 20);
         }
-        final long blockOfA;
-        final long blockOfC;
-        try (Store store = Store.openReadOnly(dir))
-        {
-            blockOfA = store.state("a").blockOffset();
-            blockOfC = store.state("c").blockOffset();
-        }
+        final long blockOfA = blockOffset("a");
+        final long blockOfC = blockOffset("c");
         final Path file = IndexSnapshot.file(dir);
         final byte[] bytes = Files.readAllBytes(file);
         bytes[(int)blockOfA + 3] ^= 0x01;
@@ -296,11 +287,7 @@ class IndexSnapshotTest
         {
             record(store, "a", 10);
         }
-        final long block;
-        try (Store store = Store.openReadOnly(dir))
-        {
-            block = store.state("a").blockOffset();
-        }
+        final long block = blockOffset("a");
         // swap the locations of a@3 and a@4 and give the block a checksum that matches: a sound block, wrong data
         final Path file = IndexSnapshot.file(dir);
         final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
@@ -323,6 +310,17 @@ class IndexSnapshotTest
                 assertThrows(ForklineException.class, cursor::next);
             }
             assertEquals("{\"content\":\"a-4\"}", store.event("a", 5).payloadAsString());
+        }
+    }
+
+    /**
+     * @return where the snapshot holds the location block of {@code branch}.
+     */
+    private long blockOffset(final String branch)
+    {
+        try (Store store = Store.openReadOnly(dir))
+        {
+            return store.state(branch).blockOffset();
         }
     }
 
