@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Parses event payloads into {@link Turn}s with Jackson's streaming parser, tolerant of missing optional fields
  * and of the shapes importers write (OpenAI-nested tool calls, arguments as objects, content as a list of parts).
- * Redacts secrets in every string it keeps.
+ * Redacts secrets in every string it keeps (JSON it keeps as text, such as tool call arguments, in its strings).
  */
 final class TurnParser
 {
@@ -21,6 +21,7 @@ final class TurnParser
     static final JsonFactory FACTORY = MAPPER.getFactory();
 
     private final SecretRedactor redactor;
+    private long candidates;
     private boolean redactThis;
 
     TurnParser(final SecretRedactor redactor)
@@ -36,7 +37,8 @@ final class TurnParser
     String parse(final Turn turn)
     {
         final byte[] payload = turn.payload;
-        redactThis = redactor.mayContainSecret(payload, 0, payload.length);
+        candidates = redactor.candidates(payload, 0, payload.length);
+        redactThis = candidates != 0;
         try (JsonParser parser = FACTORY.createParser(payload))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)
@@ -200,11 +202,11 @@ final class TurnParser
         }
         if (token == JsonToken.VALUE_STRING)
         {
-            final String text = redact(parser.getText());
-            return isJson(text) ? text : MAPPER.writeValueAsString(text);
+            final String text = parser.getText();
+            return isJson(text) ? redactJson(text) : MAPPER.writeValueAsString(redact(text));
         }
         final JsonNode node = MAPPER.readTree(parser);
-        return redact(MAPPER.writeValueAsString(node));
+        return redactJson(MAPPER.writeValueAsString(node));
     }
 
     private String text(final JsonParser parser) throws IOException
@@ -233,7 +235,7 @@ final class TurnParser
             }
             return redact(out.toString());
         }
-        return redact(node.isValueNode() ? node.asText() : MAPPER.writeValueAsString(node));
+        return node.isValueNode() ? redact(node.asText()) : redactJson(MAPPER.writeValueAsString(node));
     }
 
     private static String scalar(final JsonParser parser) throws IOException
@@ -249,7 +251,12 @@ final class TurnParser
 
     private String redact(final String text)
     {
-        return redactThis ? redactor.redact(text) : text;
+        return redactor.redact(text, candidates);
+    }
+
+    private String redactJson(final String json)
+    {
+        return redactor.redactJson(json, candidates);
     }
 
     /**
