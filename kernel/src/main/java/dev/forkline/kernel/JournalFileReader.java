@@ -105,7 +105,7 @@ final class JournalFileReader implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
+            throw ForklineException.ioError("cannot read journal file " + file, ex);
         }
     }
 
