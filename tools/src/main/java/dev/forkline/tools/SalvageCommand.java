@@ -45,7 +45,7 @@ final class SalvageCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DROPPED " + dropped);
+                out.println("DROPPED " + Terminal.escape(dropped));
             }
         }
         if (report.dropped().size() > MAX_LISTED)
@@ -58,11 +58,11 @@ final class SalvageCommand implements Callable<Integer>
                 "follows a later fork's in the journal");
         }
         out.println("SALVAGED " + report.events() + " of " + report.source().events() + " sound events (" +
-            report.sessions() + " sessions, " + report.branches() + " branches) into " + target +
+            report.sessions() + " sessions, " + report.branches() + " branches) into " + Terminal.escape(target.toString()) +
             (report.complete() ? ": nothing was lost" : "; " + report.source().damagedCount() +
                 " damaged or cut records in the damaged store, " + report.droppedEvents() + " sound events not copied"));
         out.println("the new store's hash chain is computed afresh: it vouches for the copy, not for the original " +
-            "recording; check the copy with 'forkline verify --chain --store " + target + "'");
+            "recording; check the copy with 'forkline verify --chain --store " + Terminal.escape(target.toString()) + "'");
         return Forkline.EXIT_OK;
     }
 }

@@ -108,16 +108,16 @@ final class VerifyCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " + damage.file() +
-                    " at offset " + damage.offset() + " (journal index 0x" + Long.toHexString(damage.journalIndex()) +
-                    "): " + damage.problem());
+                out.println(Terminal.escape("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " +
+                    damage.file() + " at offset " + damage.offset() + " (journal index 0x" +
+                    Long.toHexString(damage.journalIndex()) + "): " + damage.problem()));
             }
         }
         for (final String problem : report.indexProblems())
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DAMAGED index: " + problem);
+                out.println("DAMAGED index: " + Terminal.escape(problem));
             }
         }
         final long problems = report.damagedCount() + report.indexProblems().size();
@@ -140,7 +140,7 @@ final class VerifyCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("TAMPERED " + problem);
+                out.println("TAMPERED " + Terminal.escape(problem));
             }
         }
         out.println("chain: " + report.sealed() + " events match their seals, " + report.unsealed() + " not sealed yet");
