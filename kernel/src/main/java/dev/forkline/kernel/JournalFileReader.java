@@ -245,6 +245,24 @@ final class JournalFileReader implements AutoCloseable
         return document;
     }
 
+    /**
+     * At {@link Found#END}: the bytes of a document whose header word says it is not complete (being written, left so by
+     * a writer that died, or a header word damaged), when they are inside the file and the window.
+     *
+     * @return the document's bytes, as its length says, or null when the end is not such a document.
+     */
+    DirectBuffer unfinishedDocument() throws IOException
+    {
+        final int length = lengthOf(word);
+        if (isComplete(word) || word == END_OF_FILE || length == 0 || position + HEADER_WORD_LENGTH + length > size ||
+            !ensure(position, HEADER_WORD_LENGTH + length))
+        {
+            return null;
+        }
+        document.wrap(windowBuffer, (int)(position - windowStart) + HEADER_WORD_LENGTH, length);
+        return document;
+    }
+
     Path file()
     {
         return file;

@@ -395,7 +395,7 @@ public final class Store implements AutoCloseable
      */
     public VerifyReport verify()
     {
-        return StoreVerifier.verify(this, branches);
+        return StoreVerifier.verify(this, journal, branches);
     }
 
     /**

@@ -109,8 +109,8 @@ final class VerifyCommand implements Callable<Integer>
             if (listed++ < MAX_LISTED)
             {
                 out.println(Terminal.escape("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " +
-                    damage.file() + " at offset " + damage.offset() + " (journal index 0x" +
-                    Long.toHexString(damage.journalIndex()) + "): " + damage.problem()));
+                    damage.file() + " at offset " + damage.offset() + (damage.journalIndex() < 0 ? "" : " (journal index 0x" +
+                    Long.toHexString(damage.journalIndex()) + ")") + ": " + damage.problem()));
             }
         }
         for (final String problem : report.indexProblems())
@@ -143,6 +143,13 @@ final class VerifyCommand implements Callable<Integer>
                 out.println("TAMPERED " + Terminal.escape(problem));
             }
         }
+        for (final String damaged : report.damaged())
+        {
+            if (listed++ < MAX_LISTED)
+            {
+                out.println("DAMAGED chain: " + Terminal.escape(damaged));
+            }
+        }
         out.println("chain: " + report.sealed() + " events match their seals, " + report.unsealed() + " not sealed yet");
         if (heads)
         {
@@ -151,6 +158,6 @@ final class VerifyCommand implements Callable<Integer>
                 out.println("head " + head.getKey() + " " + head.getValue());
             }
         }
-        return report.problems().size();
+        return report.problems().size() + report.damaged().size();
     }
 }
