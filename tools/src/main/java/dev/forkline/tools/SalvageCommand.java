@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         "Prints what the damaged store lost, as verify does, then what could not be copied and why: an event keeps its " +
             "step, so a branch that misses a step ends before it, and a fork past that point is not copied.",
         "The new store's hash chain is computed afresh.",
-        "Exit code 0 when the new store was written, 2 when it was not (NEWDIR not empty, no store, a failure)."})
+        "Exit code 0 when the new store was written; 2 when it was not for what it was given (NEWDIR not empty, no " +
+            "store), 3 for a failure of the system (a full disk)."})
 final class SalvageCommand implements Callable<Integer>
 {
     private static final int MAX_LISTED = 20;

@@ -193,6 +193,18 @@ class SecretRulesTest
         }
     }
 
+    @Test
+    void redactedTextHoldsNothingMoreToRedact()
+    {
+        for (final Secret secret : SECRETS)
+        {
+            final String once = new SecretRedactor(true).redact(secret.text(), SecretScan.ALL);
+            final SecretRedactor again = new SecretRedactor(true);
+            assertSame(once, again.redact(once, SecretScan.ALL), secret.toString());
+            assertEquals(0, again.redactions());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ExportFormat.class)
     void everySecretIsRedactedAndEveryNearMissKeptInEveryFormat(final ExportFormat format) throws Exception
