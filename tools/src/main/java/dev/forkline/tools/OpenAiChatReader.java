@@ -61,7 +61,8 @@ final class OpenAiChatReader
                 }
                 switch (role)
                 {
-                    case "system", "developer" -> draft.add(EventKind.SYSTEM, Json.object().put("content", Json.contentOrEmpty(message.get("content"))));
+                    case "system", "developer" -> draft.add(EventKind.SYSTEM, Json.object().put("content",
+                        Json.contentOrEmpty(message.get("content"))));
                     case "user" -> draft.add(EventKind.USER, Json.object().put("content", Json.contentOrEmpty(message.get("content"))));
                     case "assistant" ->
                     {

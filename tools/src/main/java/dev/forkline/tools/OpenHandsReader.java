@@ -195,7 +195,8 @@ final class OpenHandsReader
         ledger.nextTurn();
         for (final JsonNode call : message.path("tool_calls"))
         {
-            ledger.add(where, calls, Json.text(call, "id"), Json.text(call.path("function"), "name"), call.path("function").get("arguments"));
+            ledger.add(where, calls, Json.text(call, "id"), Json.text(call.path("function"), "name"),
+                call.path("function").get("arguments"));
         }
         if (calls.isEmpty() && Json.text(metadata, "tool_call_id") != null)
         {

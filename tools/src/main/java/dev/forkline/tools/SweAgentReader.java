@@ -56,7 +56,8 @@ final class SweAgentReader
             final boolean demo = message.path("is_demo").asBoolean(false);
             switch (role)
             {
-                case "system" -> draft.add(EventKind.SYSTEM, demo(Json.object().put("content", Json.contentOrEmpty(message.get("content"))), demo));
+                case "system" -> draft.add(EventKind.SYSTEM,
+                    demo(Json.object().put("content", Json.contentOrEmpty(message.get("content"))), demo));
                 case "user" ->
                 {
                     final String content = Json.contentOrEmpty(message.get("content"));

@@ -179,7 +179,8 @@ class ImportQuirksTest
         assertTrue(events("thought-action").get(2).get("data").get("demo").asBoolean(), "a demonstration in one message");
 
         everyFormatKeepsItsRules();
-        final JsonNode shareGpt = Json.parseOrNull(Cli.run("export", "--format", "sharegpt", "--session", "thought-action", "--store", store()).out());
+        final JsonNode shareGpt = Json.parseOrNull(
+            Cli.run("export", "--format", "sharegpt", "--session", "thought-action", "--store", store()).out());
         assertTrue(shareGpt.get("conversations").get(0).get("value").asText()
             .matches("(?s)Here is a demonstration.*\n\nWe're solving the following issue.*"), "demonstration and task in one human turn");
     }
@@ -222,7 +223,8 @@ class ImportQuirksTest
         }
         final String binary = swe.get(15).get("data").get("content").asText();
         assertTrue(binary.contains("\u0000\u0000\u0000\u0000\u0007\u0001") && binary.contains("divide\u2028multiply"), binary);
-        assertTrue(swe.get(11).get("data").get("content").asText().contains("\u9664\u6cd5\u3068\u639b\u3051\u7b97 (division and multiplication) \ud83e\uddee"));
+        assertTrue(swe.get(11).get("data").get("content").asText()
+            .contains("\u9664\u6cd5\u3068\u639b\u3051\u7b97 (division and multiplication) \ud83e\uddee"));
         assertTrue(swe.get(13).get("data").get("content").asText().contains("\u001b[31mFAILED\u001b[0m"));
         final JsonNode openHands = Json.MAPPER.readTree(Files.readString(Fixtures.project("openhands", "codeact.json")));
         assertEquals(openHands.get(6).get("content").asText(), events("codeact").get(7).get("data").get("content").asText());
