@@ -1,6 +1,5 @@
 package dev.forkline.langchain4j;
 
-import dev.forkline.kernel.replay.ToolCall;
 import dev.forkline.kernel.replay.ToolResult;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.invocation.InvocationContext;
@@ -89,10 +88,5 @@ final class RecordingToolExecutor implements ToolExecutor
         final Throwable error = ex.getCause() != null ? ex.getCause() : ex;
         final String message = error.getMessage();
         return message == null || message.isBlank() ? error.getClass().getName() : message;
-    }
-
-    static ToolCall call(final ToolExecutionRequest request)
-    {
-        return Turns.toolCall(request);
     }
 }

@@ -5,6 +5,7 @@ import dev.forkline.kernel.replay.DivergenceException;
 import dev.forkline.kernel.replay.DivergencePolicy;
 import dev.forkline.kernel.replay.StepOverride;
 import dev.forkline.kernel.replay.ToolResult;
+import dev.forkline.testkit.CalculatorScript;
 import dev.forkline.testkit.ModelTestServer;
 import dev.langchain4j.service.AiServices;
 import org.junit.jupiter.api.Test;

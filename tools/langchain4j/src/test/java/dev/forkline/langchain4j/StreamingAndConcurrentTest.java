@@ -1,6 +1,7 @@
 package dev.forkline.langchain4j;
 
 import dev.forkline.kernel.Store;
+import dev.forkline.testkit.CalculatorScript;
 import dev.forkline.testkit.ModelTestServer;
 import dev.forkline.testkit.Reply;
 import dev.forkline.testkit.Script;

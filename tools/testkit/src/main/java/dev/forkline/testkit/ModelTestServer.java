@@ -60,6 +60,15 @@ public final class ModelTestServer implements AutoCloseable
     }
 
     /**
+     * @return the server's root, {@code http://127.0.0.1:<port>}, for clients that add {@code /v1/…} themselves
+     * (Spring AI's).
+     */
+    public String rootUrl()
+    {
+        return http.url("");
+    }
+
+    /**
      * @return the base URL an OpenAI client takes: {@code http://127.0.0.1:<port>/v1}.
      */
     public String openAiBaseUrl()

@@ -1,9 +1,4 @@
-package dev.forkline.langchain4j;
-
-import dev.forkline.testkit.Reply;
-import dev.forkline.testkit.Script;
-import dev.forkline.testkit.ToolCallSpec;
-import dev.forkline.testkit.TurnMessage;
+package dev.forkline.testkit;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,12 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The test server's model: on the first call of a conversation it asks for one tool call per {@code a + b} or
- * {@code a / b} in the first user message; once the results are there it answers with them. A question
- * without arithmetic gets a plain answer. It answers from the request alone, so concurrent agents get
+ * A model for agents with two tools, {@code add} and {@code divide} (arguments {@code {"a":…,"b":…}}): on the
+ * first call of a conversation it asks for one tool call per {@code a + b} or {@code a / b} in the first user
+ * message; once the results are there it answers {@code Results: <result>, <result>.}. A question without
+ * arithmetic gets {@code You said: <question>}. It answers from the request alone, so concurrent agents get
  * deterministic replies.
  */
-final class CalculatorScript
+public final class CalculatorScript
 {
     private static final Pattern OPERATION = Pattern.compile("(-?\\d+) ([+/]) (-?\\d+)");
 
@@ -24,7 +20,10 @@ final class CalculatorScript
     {
     }
 
-    static Script script()
+    /**
+     * @return the script.
+     */
+    public static Script script()
     {
         return request ->
         {
