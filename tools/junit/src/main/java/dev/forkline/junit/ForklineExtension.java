@@ -2,7 +2,6 @@ package dev.forkline.junit;
 
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.replay.DivergenceException;
-import dev.forkline.kernel.replay.Recorder;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -118,15 +117,24 @@ public final class ForklineExtension implements BeforeEachCallback, AfterEachCal
         try
         {
             final List<AssertionFailedError> problems = new ArrayList<>();
-            for (final Recorder recorder : state.recording().recorders())
+            final List<String> sessions = state.recording().sessions();
+            final List<TestRecorder> recorders = state.recording().recorders();
+            for (int i = 0; i < recorders.size(); i++)
             {
                 try
                 {
-                    recorder.close();
+                    recorders.get(i).close();
                 }
                 catch (final DivergenceException ex)
                 {
                     problems.add(Divergences.failure(ex, state.recording().file(), state.test()));
+                }
+                catch (final RuntimeException ex)
+                {
+                    // a replay read on another thread cannot be checked from this one
+                    problems.add(new AssertionFailedError("session '" + sessions.get(i) + "' of " + state.test() +
+                        " was not ended: its agent made fewer calls than were recorded, or did not call end(status) (" +
+                        ex.getMessage() + ")", ex));
                 }
             }
             if (failed)

@@ -28,7 +28,7 @@ public final class Recording
     private final boolean recording;
     private final String test;
     private final Set<String> recorded;
-    private final Map<String, Recorder> recorders = new LinkedHashMap<>();
+    private final Map<String, TestRecorder> recorders = new LinkedHashMap<>();
 
     Recording(final Store store, final Path file, final boolean recording, final String test, final Set<String> recorded)
     {
@@ -49,7 +49,8 @@ public final class Recording
 
     /**
      * @param session the agent's session id ({@code [A-Za-z0-9._:-]{1,128}}); the same id gives the same recorder.
-     * @return a live recorder when recording; else a replay of that session of the recording.
+     * @return a live recorder when recording; else a replay of that session of the recording. It closes itself
+     * when the agent calls {@code end(status)}.
      * @throws org.opentest4j.AssertionFailedError on replay, when the recording has no such session.
      */
     public synchronized Recorder recorder(final String session)
@@ -59,10 +60,10 @@ public final class Recording
         {
             return existing;
         }
-        final Recorder recorder;
+        final TestRecorder recorder;
         if (recording)
         {
-            recorder = Recorder.live(store.startSession(session, "{\"agent\":\"junit\",\"tags\":{\"test\":\"" + test + "\"}}"));
+            recorder = new TestRecorder(Recorder.live(store.startSession(session, "{\"agent\":\"junit\",\"tags\":{\"test\":\"" + test + "\"}}")));
         }
         else
         {
@@ -71,7 +72,7 @@ public final class Recording
                 throw new org.opentest4j.AssertionFailedError("the recording " + file + " has no session '" + session +
                     "' (it has: " + String.join(", ", recorded) + "); " + RecordingFiles.howToRecord(test));
             }
-            recorder = Recorder.replay(store, session, DivergencePolicy.FAIL);
+            recorder = new TestRecorder(Recorder.replay(store, session, DivergencePolicy.FAIL));
         }
         recorders.put(session, recorder);
         return recorder;
@@ -107,7 +108,7 @@ public final class Recording
         return new ArrayList<>(recorders.keySet());
     }
 
-    synchronized List<Recorder> recorders()
+    synchronized List<TestRecorder> recorders()
     {
         return new ArrayList<>(recorders.values());
     }
