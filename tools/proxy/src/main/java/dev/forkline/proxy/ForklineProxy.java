@@ -170,6 +170,25 @@ public final class ForklineProxy implements AutoCloseable
         {
             context.upstream.close();
         }
+        if (context.lanes != null)
+        {
+            context.lanes.close();
+        }
+    }
+
+    /**
+     * Ends a session evicted from the table, on its lane if it has one, without waiting for it.
+     */
+    static void endLater(final ProxyContext context, final ProxySession session)
+    {
+        if (session.lane != null)
+        {
+            session.lane.submit(() -> end(context, session, "evicted"));
+        }
+        else
+        {
+            end(context, session, "evicted");
+        }
     }
 
     /**
@@ -181,8 +200,8 @@ public final class ForklineProxy implements AutoCloseable
         {
             return;
         }
-        final String branch = session.branch();
-        final Divergence divergence = session.end();
+        final String branch = session.run(session::branch);
+        final Divergence divergence = session.run(session::end);
         final ObjectNode entry = context.log.entry("session.end").put("branch", branch).put("reason", why);
         if (divergence != null)
         {

@@ -79,6 +79,16 @@ final class ModelExchange
             return;
         }
         final ProxySession session = claim.session();
+        session.run(() ->
+        {
+            serve(claim, chain);
+            return null;
+        });
+    }
+
+    private void serve(final SessionTable.Claim claim, final List<Prefix> chain)
+    {
+        final ProxySession session = claim.session();
         if (session.failed != null)
         {
             release(session, session.known);
@@ -215,7 +225,7 @@ final class ModelExchange
     {
         session.feed(request, from);
         upstreamBody = request.upstreamBody(session.substitutions);
-        final String hashText = ModelRequest.hashText(upstreamBody);
+        final String hashText = request.hashText(upstreamBody);
         try
         {
             final ModelTurn turn = session.model(hashText, request.tools, ignored -> live(session));
@@ -389,7 +399,7 @@ final class ModelExchange
     {
         for (final ProxySession evicted : proxy.sessions.release(session, known))
         {
-            ForklineProxy.end(proxy, evicted, "evicted");
+            ForklineProxy.endLater(proxy, evicted);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.forkline.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.replay.RequestHash;
 import dev.forkline.kernel.replay.ToolCall;
@@ -16,6 +17,8 @@ final class ModelRequest
 {
     /** Fields that choose how a response is delivered, not what it says; left out of the request hash. */
     private static final List<String> TRANSPORT_FIELDS = List.of("stream", "stream_options");
+    /** Fields whose content is the conversation, hashed in the proxy's form of its messages. */
+    private static final List<String> MESSAGE_FIELDS = List.of("messages", "system");
 
     final Protocol protocol;
     final ObjectNode body;
@@ -58,13 +61,35 @@ final class ModelRequest
     }
 
     /**
-     * @return the text whose request hash a replay checks: the upstream body less its transport fields, so that a
-     * recording made without streaming replays to a streaming client and the other way round.
+     * @return the text whose request hash a replay checks: the upstream body with its messages in the proxy's
+     * form ({@link Message}: role, text, tool calls, tool call id) and without its transport fields. So a recording
+     * made without streaming replays to a streaming client and the other way round, and two SDKs that write the
+     * same conversation with other optional fields ({@code refusal}, {@code annotations}, key order) hash alike.
      */
-    static String hashText(final ObjectNode upstreamBody)
+    String hashText(final ObjectNode upstreamBody)
     {
         final ObjectNode copy = upstreamBody.deepCopy();
         copy.remove(TRANSPORT_FIELDS);
+        final List<Message> sent = upstreamBody == body ? messages : protocol.parse(upstreamBody).messages;
+        copy.remove(MESSAGE_FIELDS);
+        final ArrayNode out = copy.putArray("messages");
+        for (final Message message : sent)
+        {
+            final ObjectNode entry = out.addObject().put("role", message.role()).put("content", message.content());
+            if (!message.toolCalls().isEmpty())
+            {
+                final ArrayNode calls = entry.putArray("tool_calls");
+                for (final ToolCall call : message.toolCalls())
+                {
+                    calls.addObject().put("id", call.id()).put("name", call.name())
+                        .put("arguments", ProxyJson.canonicalOrSelf(call.arguments()));
+                }
+            }
+            if (message.toolCallId() != null)
+            {
+                entry.put("tool_call_id", message.toolCallId()).put("error", message.error());
+            }
+        }
         return ProxyJson.write(copy);
     }
 

@@ -20,6 +20,7 @@ final class ProxyContext
     final Upstream upstream;
     final SessionTable sessions;
     final ExchangeLog log;
+    final ReplayLanes lanes;
 
     ProxyContext(final ProxyConfig config, final Upstream upstream)
     {
@@ -28,6 +29,8 @@ final class ProxyContext
         this.upstream = upstream;
         this.sessions = new SessionTable(config.maxSessions);
         this.log = new ExchangeLog(config.log, config.jsonLog);
+        this.lanes = config.mode == ProxyConfig.Mode.RECORD ? null :
+            new ReplayLanes(Math.max(2, Math.min(32, config.maxConcurrentRequests / 8)));
     }
 
     /**
@@ -36,7 +39,9 @@ final class ProxyContext
     ProxySession newSession(final String name)
     {
         final long liveFrom = config.mode == ProxyConfig.Mode.FORK ? config.forkStep : Long.MAX_VALUE;
-        return new ProxySession(name, store, config.forkOnDivergence, liveFrom);
+        final ProxySession session = new ProxySession(name, store, config.forkOnDivergence, liveFrom);
+        session.lane = lanes == null ? null : lanes.assign();
+        return session;
     }
 
     /**

@@ -54,6 +54,8 @@ final class ProxySession
     /** The recorded upstream error a replayed model call served: {@code {"status","body"}}. */
     String servedError;
     final Map<String, ToolResult> substitutions = new HashMap<>();
+    /** The lane a replaying session's calls run on; null for a session that only records. */
+    ReplayLanes.Lane lane;
 
     /**
      * @param liveFrom the step a replay-then-live run goes live at; {@link Long#MAX_VALUE} otherwise.
@@ -64,6 +66,15 @@ final class ProxySession
         this.store = store;
         this.forkOnDivergence = forkOnDivergence;
         this.liveFrom = liveFrom;
+    }
+
+    /**
+     * Runs {@code work} where this session's recorder may be used: on its lane while it replays, else here.
+     */
+    <T> T run(final java.util.function.Supplier<T> work)
+    {
+        final boolean replaying = recorder == null || !recorder.isLive();
+        return lane != null && replaying ? lane.run(work) : work.get();
     }
 
     String branch()
