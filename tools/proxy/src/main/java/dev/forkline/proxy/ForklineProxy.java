@@ -24,6 +24,9 @@ import java.net.UnknownHostException;
  */
 public final class ForklineProxy implements AutoCloseable
 {
+    /** How long {@link #close} lets requests in flight finish; Jetty's graceful stop also waits on idle connections. */
+    private static final long STOP_MILLIS = 500;
+
     private final ProxyContext context;
     private final Server server;
     private final ServerConnector connector;
@@ -61,7 +64,7 @@ public final class ForklineProxy implements AutoCloseable
         connector.setIdleTimeout(config.upstreamTimeout.toMillis() + 30_000);
         server.addConnector(connector);
         server.setHandler(new ProxyHandler(context));
-        server.setStopTimeout(5_000);
+        server.setStopTimeout(STOP_MILLIS);
         try
         {
             server.start();
@@ -150,7 +153,7 @@ public final class ForklineProxy implements AutoCloseable
     }
 
     /**
-     * Stops taking requests (those in flight get up to five seconds), ends every open session (a recorded one with
+     * Stops taking requests (those in flight get half a second), ends every open session (a recorded one with
      * {@code session.end}), and releases the upstream client. The store stays open.
      */
     @Override
