@@ -29,6 +29,8 @@ final class OpenAiJavaAgent
 {
     static final String API_KEY = "sk-forklinetest0123456789abcdefghij";
 
+    private static final Map<String, OpenAIClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final OpenAIClient client;
     private final boolean stream;
     private final Map<String, String> headers = new HashMap<>();
@@ -38,7 +40,8 @@ final class OpenAiJavaAgent
 
     OpenAiJavaAgent(final String baseUrl, final boolean stream)
     {
-        this.client = OpenAIOkHttpClient.builder().baseUrl(baseUrl).apiKey(API_KEY).maxRetries(0).build();
+        // one client a base URL, as an application keeps one: a client owns a connection pool and threads
+        this.client = CLIENTS.computeIfAbsent(baseUrl, url -> OpenAIOkHttpClient.builder().baseUrl(url).apiKey(API_KEY).maxRetries(0).build());
         this.stream = stream;
     }
 
