@@ -44,7 +44,7 @@ final class AnthropicMessages implements Protocol
         final JsonNode system = body.get("system");
         if (system != null && !system.isNull())
         {
-            out.add(Message.text(Message.SYSTEM, text(system)));
+            out.add(Message.text(Message.SYSTEM, ProxyJson.textParts(system)));
         }
         int index = 0;
         for (final JsonNode message : messages)
@@ -73,7 +73,7 @@ final class AnthropicMessages implements Protocol
     {
         if (content == null || !content.isArray())
         {
-            return Message.assistant(content == null || content.isNull() ? null : text(content), List.of());
+            return Message.assistant(content == null || content.isNull() ? null : ProxyJson.textParts(content), List.of());
         }
         final StringBuilder text = new StringBuilder();
         final List<ToolCall> calls = new ArrayList<>();
@@ -97,7 +97,7 @@ final class AnthropicMessages implements Protocol
     {
         if (content == null || !content.isArray())
         {
-            out.add(Message.text(Message.USER, content == null || content.isNull() ? null : text(content)));
+            out.add(Message.text(Message.USER, content == null || content.isNull() ? null : ProxyJson.textParts(content)));
             return;
         }
         final ArrayNode rest = ProxyJson.NODES.arrayNode();
@@ -107,7 +107,7 @@ final class AnthropicMessages implements Protocol
             {
                 final JsonNode result = block.get("content");
                 out.add(Message.toolResult(ProxyJson.text(block, "tool_use_id"),
-                    result == null || result.isNull() ? "" : text(result), block.path("is_error").asBoolean(false)));
+                    result == null || result.isNull() ? "" : ProxyJson.textParts(result), block.path("is_error").asBoolean(false)));
             }
             else
             {
@@ -116,33 +116,8 @@ final class AnthropicMessages implements Protocol
         }
         if (!rest.isEmpty())
         {
-            out.add(Message.text(Message.USER, text(rest)));
+            out.add(Message.text(Message.USER, ProxyJson.textParts(rest)));
         }
-    }
-
-    /**
-     * @return a string as it is, a list of text blocks as their texts, anything else as its JSON text.
-     */
-    private static String text(final JsonNode content)
-    {
-        if (content.isTextual())
-        {
-            return content.asText();
-        }
-        if (content.isArray())
-        {
-            final StringBuilder text = new StringBuilder();
-            for (final JsonNode block : content)
-            {
-                if (!"text".equals(block.path("type").asText()) || !block.path("text").isTextual())
-                {
-                    return ProxyJson.write(content);
-                }
-                text.append(block.get("text").asText());
-            }
-            return text.toString();
-        }
-        return ProxyJson.write(content);
     }
 
     @Override

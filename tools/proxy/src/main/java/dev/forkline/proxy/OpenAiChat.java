@@ -55,7 +55,7 @@ final class OpenAiChat implements Protocol
             throw new IllegalArgumentException("messages[" + index + "] needs a \"role\"");
         }
         final String role = message.get("role").asText();
-        final String content = content(message.get("content"));
+        final String content = ProxyJson.textParts(message.get("content"));
         switch (role)
         {
             case "system", "developer" ->
@@ -84,35 +84,6 @@ final class OpenAiChat implements Protocol
         }
     }
 
-    /**
-     * @return a string content as it is, a list of text parts as their texts, anything else as its JSON text.
-     */
-    private static String content(final JsonNode content)
-    {
-        if (content == null || content.isNull())
-        {
-            return null;
-        }
-        if (content.isTextual())
-        {
-            return content.asText();
-        }
-        if (content.isArray())
-        {
-            final StringBuilder text = new StringBuilder();
-            for (final JsonNode part : content)
-            {
-                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual())
-                {
-                    return ProxyJson.write(content);
-                }
-                text.append(part.get("text").asText());
-            }
-            return text.toString();
-        }
-        return ProxyJson.write(content);
-    }
-
     @Override
     public ModelTurn turn(final JsonNode response)
     {
@@ -128,7 +99,7 @@ final class OpenAiChat implements Protocol
             calls.add(new ToolCall(ProxyJson.text(call, "id"), function.path("name").asText(""), function.path("arguments").asText("")));
         }
         final JsonNode usage = response.get("usage");
-        return new ModelTurn(content(message.get("content")), calls, ProxyJson.text(response, "model"),
+        return new ModelTurn(ProxyJson.textParts(message.get("content")), calls, ProxyJson.text(response, "model"),
             usage == null || usage.isNull() ? null : ProxyJson.write(usage));
     }
 

@@ -110,6 +110,36 @@ final class ProxyJson
         return value == null || value.isNull() ? null : value.isTextual() ? value.asText() : write(value);
     }
 
+    /**
+     * @return a string content as it is, a list of text parts ({@code {"type":"text","text":…}}, in both protocols)
+     * as their texts joined, anything else as its JSON text; null for null.
+     */
+    static String textParts(final JsonNode content)
+    {
+        if (content == null || content.isNull())
+        {
+            return null;
+        }
+        if (content.isTextual())
+        {
+            return content.asText();
+        }
+        if (content.isArray())
+        {
+            final StringBuilder text = new StringBuilder();
+            for (final JsonNode part : content)
+            {
+                if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual())
+                {
+                    return write(content);
+                }
+                text.append(part.get("text").asText());
+            }
+            return text.toString();
+        }
+        return write(content);
+    }
+
     static ObjectNode object()
     {
         return NODES.objectNode();

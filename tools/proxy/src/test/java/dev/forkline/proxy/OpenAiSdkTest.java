@@ -32,6 +32,21 @@ class OpenAiSdkTest
     @TempDir
     Path dir;
 
+    /**
+     * Records the calculator agent, whole responses.
+     *
+     * @return the session.
+     */
+    private String recordCalculator()
+    {
+        try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
+             ProxyRun run = ProxyRun.record(dir, upstream.openAiBaseUrl()))
+        {
+            new OpenAiJavaAgent(run.openAiBase(), false).run();
+            return run.store.sessions().get(0);
+        }
+    }
+
     @ParameterizedTest(name = "stream={0}")
     @ValueSource(booleans = {false, true})
     void recordsAnAgentAndReplaysItWithTheUpstreamStopped(final boolean stream)
@@ -71,11 +86,7 @@ class OpenAiSdkTest
     @Test
     void aRecordingMadeWithoutStreamingReplaysToAStreamingClient()
     {
-        try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
-             ProxyRun run = ProxyRun.record(dir, upstream.openAiBaseUrl()))
-        {
-            new OpenAiJavaAgent(run.openAiBase(), false).run();
-        }
+        recordCalculator();
         try (ProxyRun replay = ProxyRun.replay(dir))
         {
             assertEquals("The answer is 20.", new OpenAiJavaAgent(replay.openAiBase(), true).run());
@@ -85,11 +96,7 @@ class OpenAiSdkTest
     @Test
     void aToolResultThatDiffersOnReplayIsADivergenceTheSdkReports()
     {
-        try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
-             ProxyRun run = ProxyRun.record(dir, upstream.openAiBaseUrl()))
-        {
-            new OpenAiJavaAgent(run.openAiBase(), false).run();
-        }
+        recordCalculator();
         try (ProxyRun replay = ProxyRun.replay(dir))
         {
             final OpenAiJavaAgent changed = new OpenAiJavaAgent(replay.openAiBase(), false);
@@ -110,13 +117,7 @@ class OpenAiSdkTest
     @Test
     void forksAtAToolResultWithAnOverrideThatTheModelSees()
     {
-        final String session;
-        try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
-             ProxyRun run = ProxyRun.record(dir, upstream.openAiBaseUrl()))
-        {
-            new OpenAiJavaAgent(run.openAiBase(), false).run();
-            session = run.store.sessions().get(0);
-        }
+        final String session = recordCalculator();
         try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
              ProxyRun fork = ProxyRun.fork(dir, session, 4, StepOverride.toolResult(new ToolResult("7", false)),
                  upstream.openAiBaseUrl()))
@@ -139,13 +140,7 @@ class OpenAiSdkTest
     @Test
     void underTheForkPolicyADivergenceForksAndGoesLive()
     {
-        final String session;
-        try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
-             ProxyRun run = ProxyRun.record(dir, upstream.openAiBaseUrl()))
-        {
-            new OpenAiJavaAgent(run.openAiBase(), false).run();
-            session = run.store.sessions().get(0);
-        }
+        final String session = recordCalculator();
         try (ModelTestServer upstream = ModelTestServer.start(CalculatorScript.script());
              ProxyRun replay = ProxyRun.replayForking(dir, upstream.openAiBaseUrl()))
         {
