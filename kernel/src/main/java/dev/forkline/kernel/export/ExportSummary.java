@@ -15,6 +15,7 @@ import java.util.Map;
  * @param filtered        sessions left out by the session filters.
  * @param skippedSessions sessions that matched but gave no line.
  * @param skipped         the first {@link #MAX_SKIPPED_LISTED} of those, with the reason.
+ * @param changes         what the lines changed to keep the rules of their format (none in {@code events}).
  * @param redactionsByRule the redactions by the rule that found them (its id, as {@code docs/reliability.md} lists
  *                         them), in the order of the rules; rules that found nothing are left out.
  * @param damagedRecords  damaged records met in the journal; the sessions they belong to are skipped or incomplete, so
@@ -30,6 +31,7 @@ public record ExportSummary(
     long filtered,
     long skippedSessions,
     List<SkippedSession> skipped,
+    ExportChanges changes,
     Map<String, Long> redactionsByRule,
     long damagedRecords)
 {
@@ -39,7 +41,8 @@ public record ExportSummary(
     private static final int SKIPPED_PRINTED = 10;
 
     /**
-     * @return a few lines for people, as {@code forkline export} prints them (the first ten skipped sessions).
+     * @return a few lines for people, as {@code forkline export} prints them (the changes when there are any, the
+     * first ten skipped sessions).
      */
     @Override
     public String toString()
@@ -66,6 +69,10 @@ public record ExportSummary(
         if (damagedRecords > 0)
         {
             out.append("; ").append(damagedRecords).append(" damaged record").append(damagedRecords == 1 ? "" : "s");
+        }
+        if (changes.total() > 0)
+        {
+            out.append("; changed: ").append(changes);
         }
         for (final SkippedSession skip : skipped.subList(0, Math.min(skipped.size(), SKIPPED_PRINTED)))
         {

@@ -58,6 +58,7 @@ public final class Exporter
     private long pairs;
     private final long[] redactions = new long[SecretRule.values().length];
     private long damagedRecords;
+    private ExportChanges changes = ExportChanges.NONE;
 
     /**
      * @param store   the store to export, open for reading or writing.
@@ -133,7 +134,7 @@ public final class Exporter
             total += count;
         }
         return new ExportSummary(options.format(), examples, pairs, sink.bytes(), total, sessions, filtered, skippedCount,
-            List.copyOf(skipped), SecretRedactor.byRule(redactions), damagedRecords);
+            List.copyOf(skipped), changes, SecretRedactor.byRule(redactions), damagedRecords);
     }
 
     private Set<String> wantedSessions()
@@ -253,6 +254,7 @@ public final class Exporter
         sink.put(result.lines());
         examples += result.examples();
         pairs += result.pairs();
+        changes = changes.plus(result.changes());
         sessions++;
     }
 
