@@ -1,5 +1,7 @@
 package dev.forkline.kernel.export;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 /**
  * The string literals of a JSON text, for redaction: where each is, its decoded value, whether it is a member name,
  * and the member name a value belongs to; and the encoding of a new value. Everything else in the text is left as it
@@ -57,38 +59,18 @@ final class JsonStrings
     }
 
     /**
-     * @return {@code value} as a JSON string literal, quotes included: {@code "} and {@code \} escaped, and control
-     * characters as escapes, so the text stays on one line.
+     * @return {@code value} as a JSON string literal, quotes included, on one line (control characters escaped).
      */
     static String encode(final String value)
     {
-        final StringBuilder out = new StringBuilder(value.length() + 8).append('"');
-        for (int i = 0; i < value.length(); i++)
+        try
         {
-            final char c = value.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default ->
-                {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029)
-                    {
-                        out.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
+            return TurnParser.MAPPER.writeValueAsString(value);
         }
-        return out.append('"').toString();
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("a string is always JSON", ex);
+        }
     }
 
     /**
@@ -111,48 +93,24 @@ final class JsonStrings
         return -1;
     }
 
+    /**
+     * @return the value of the literal whose characters (between its quotes) run from {@code from} to {@code to}.
+     */
     private static String decode(final String json, final int from, final int to)
     {
-        if (json.indexOf('\\', from) < 0 || json.indexOf('\\', from) >= to)
+        final int escape = json.indexOf('\\', from);
+        if (escape < 0 || escape >= to)
         {
             return json.substring(from, to);
         }
-        final StringBuilder out = new StringBuilder(to - from);
-        for (int i = from; i < to; i++)
+        try
         {
-            final char c = json.charAt(i);
-            if (c != '\\' || i + 1 >= to)
-            {
-                out.append(c);
-                continue;
-            }
-            final char escaped = json.charAt(++i);
-            switch (escaped)
-            {
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'u' ->
-                {
-                    if (i + 4 < to)
-                    {
-                        try
-                        {
-                            out.append((char)Integer.parseInt(json, i + 1, i + 5, 16));
-                            i += 4;
-                        }
-                        catch (final NumberFormatException ex)
-                        {
-                            out.append("\\u"); // not JSON; kept as it is
-                        }
-                    }
-                }
-                default -> out.append(escaped); // " \ /
-            }
+            return TurnParser.MAPPER.readValue(json.substring(from - 1, to + 1), String.class);
         }
-        return out.toString();
+        catch (final JsonProcessingException ex)
+        {
+            return json.substring(from, to); // not JSON: matched as it is
+        }
     }
 
     private static boolean isBlank(final char c)
