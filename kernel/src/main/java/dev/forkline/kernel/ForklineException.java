@@ -2,6 +2,8 @@ package dev.forkline.kernel;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -87,7 +89,9 @@ public final class ForklineException extends RuntimeException
             final String reason = fs.getReason() != null ? fs.getReason() :
                 ex instanceof AccessDeniedException ? "Permission denied" :
                 ex instanceof NoSuchFileException ? "No such file or directory" :
-                ex instanceof NotDirectoryException ? "Not a directory" : ex.getClass().getSimpleName();
+                ex instanceof NotDirectoryException ? "Not a directory" :
+                ex instanceof FileAlreadyExistsException ? "File exists" :
+                ex instanceof DirectoryNotEmptyException ? "Directory not empty" : ex.getClass().getSimpleName();
             return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + reason;
         }
         return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();

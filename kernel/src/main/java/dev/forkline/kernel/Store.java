@@ -120,6 +120,11 @@ public final class Store implements AutoCloseable
         }
         catch (final IOException ex)
         {
+            if (Files.exists(directory) && !Files.isDirectory(directory))
+            {
+                throw new ForklineException(ForklineException.Reason.NO_STORE,
+                    "cannot create store directory " + directory + ": it is a file");
+            }
             throw ForklineException.ioError("cannot create store directory " + directory, ex);
         }
         final StoreLock lock = StoreLock.acquire(directory);
