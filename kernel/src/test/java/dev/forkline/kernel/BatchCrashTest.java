@@ -45,6 +45,8 @@ class BatchCrashTest
      * prints "written" and waits, without committing, until it is killed.
      * {@code loop STORE PREFIX}: writes batch after batch, one session PREFIX-n of EVENTS events each, and prints
      * "committed PREFIX-n" once each commit returned.
+     * {@code big STORE N}: writes a batch of one session of N events of a KiB and aborts it (as an import that meets a
+     * bad line at its end), then writes the same again and commits it; prints "done".
      */
     public static void main(final String[] args) throws Exception
     {
@@ -52,6 +54,28 @@ class BatchCrashTest
         final long deadline = System.nanoTime() + LIFETIME_NANOS;
         try (Store writer = Store.open(store))
         {
+            if (args[1].equals("big"))
+            {
+                final int events = Integer.parseInt(args[2]);
+                final String payload = "{\"pad\":\"" + "y".repeat(1_000) + "\"}";
+                for (final boolean commit : new boolean[]{false, true})
+                {
+                    try (Batch batch = writer.beginBatch())
+                    {
+                        final BranchWriter session = batch.startSession("big", "{}");
+                        for (int i = 0; i < events; i++)
+                        {
+                            session.append(EventKind.EFFECT, payload);
+                        }
+                        if (commit)
+                        {
+                            batch.commit();
+                        }
+                    }
+                }
+                System.out.println("done");
+                return;
+            }
             if (args[1].equals("open"))
             {
                 writer.startSession("kept", "{}").append(EventKind.USER, "{\"kept\":true}");
@@ -95,11 +119,38 @@ class BatchCrashTest
 
     private Process start(final String... args) throws IOException
     {
+        return start(JvmFlags.REQUIRED, args);
+    }
+
+    private Process start(final List<String> jvmArgs, final String... args) throws IOException
+    {
         final String[] all = new String[args.length + 1];
         all[0] = dir.toString();
         System.arraycopy(args, 0, all, 1, args.length);
-        return ChildJvm.builder(JvmFlags.REQUIRED, ChildJvm.classPath(entry -> true), BatchCrashTest.class, all)
+        return ChildJvm.builder(jvmArgs, ChildJvm.classPath(entry -> true), BatchCrashTest.class, all)
             .redirectErrorStream(true).start();
+    }
+
+    @Test
+    void aBatchMuchLargerThanTheHeapIsWrittenAndRolledBackOrCommitted() throws Exception
+    {
+        final int events = 60_000; // about 60 MiB of payload a batch, against a heap of 24 MiB
+        final List<String> jvmArgs = new ArrayList<>(JvmFlags.REQUIRED);
+        jvmArgs.add("-Xmx24m");
+        final ChildJvm.Result result = ChildJvm.run(ChildJvm.builder(jvmArgs, ChildJvm.classPath(entry -> true),
+            BatchCrashTest.class, dir.toString(), "big", Integer.toString(events)), 120);
+        assertEquals(0, result.exitCode(), result.output());
+        assertTrue(result.output().contains("done"), result.output());
+        try (Store store = Store.openReadOnly(dir))
+        {
+            assertEquals(List.of("big"), store.sessions());
+            assertEquals(events + 1, store.branch("big").length());
+            final VerifyReport report = store.verify();
+            assertTrue(report.ok(), report.toString());
+            assertEquals(events + 1, report.events());
+            assertEquals(1, report.uncommitted().size());
+            assertEquals(events + 1, report.uncommitted().get(0).events());
+        }
     }
 
     private static String awaitLine(final BufferedReader out, final String expected) throws IOException
