@@ -15,6 +15,12 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
  * without an index snapshot, the part after the snapshot otherwise, and, in a read-only store, whatever
  * a writing process appended since the last look.
  * <p>
+ * The events of a batch ({@link BatchRecordDescriptor}) are indexed where no reader looks (a branch the batch created
+ * is pending in the {@link BranchTable}, a committed branch stages them) and published when the batch's commit
+ * record is read; a batch that is rolled back is dropped. A batch still open at the end of the journal stays so:
+ * a read-only store publishes it when its commit comes, a writing store rolls it back at open
+ * ({@link #rollBackOpenBatch()}).
+ * <p>
  * Threading: {@link #catchUp()} is synchronised; the tailer is re-bound to whichever thread calls it.
  */
 final class JournalIndexer implements AutoCloseable
@@ -35,6 +41,9 @@ final class JournalIndexer implements AutoCloseable
     private final byte[] link = new byte[ChainSealDescriptor.HASH_LENGTH];
     private final JournalBounds bounds = new JournalBounds();
     private boolean cut;
+    private final BatchTracker batches = new BatchTracker();
+    private final List<BranchState> staged = new ArrayList<>();
+    private int batchIndexed;
 
     JournalIndexer(final Journal journal, final BranchTable branches)
     {
@@ -141,7 +150,14 @@ final class JournalIndexer implements AutoCloseable
                     }
                     if (dc.isMetaData())
                     {
-                        indexSeal(length);
+                        if (BatchRecordDescriptor.isBatchRecord(record, length))
+                        {
+                            count += batchRecord(dc.index(), length);
+                        }
+                        else
+                        {
+                            indexSeal(length);
+                        }
                         continue;
                     }
                     header.wrap(record, 0);
@@ -149,6 +165,15 @@ final class JournalIndexer implements AutoCloseable
                     if (problem != null)
                     {
                         skip(dc.index(), problem);
+                        continue;
+                    }
+                    if (batches.event(header.flags(), dc.index()))
+                    {
+                        if (indexBatchEvent(dc.index()))
+                        {
+                            lastLocation = dc.index();
+                            lastChecksum = header.checksum();
+                        }
                         continue;
                     }
                     if (index(dc.index()))
@@ -168,6 +193,141 @@ final class JournalIndexer implements AutoCloseable
         events += count;
         indexedThisRun += count;
         return count;
+    }
+
+    /**
+     * Follows the begin, commit or abort of a batch.
+     *
+     * @return the number of events it made readable.
+     */
+    private int batchRecord(final long index, final int length)
+    {
+        final int outcome = batches.record(record, length);
+        if (outcome == BatchTracker.DAMAGED)
+        {
+            skip(index, batches.problem());
+        }
+        else if (outcome == BatchTracker.COMMITTED)
+        {
+            branches.publishPending();
+            for (final BranchState branch : staged)
+            {
+                branch.publishStaged();
+                branch.nextStep = Math.max(branch.nextStep, branch.length());
+            }
+            staged.clear();
+            final int published = batchIndexed;
+            batchIndexed = 0;
+            return published;
+        }
+        else if (outcome == BatchTracker.ROLLED_BACK)
+        {
+            dropBatch();
+        }
+        return 0;
+    }
+
+    private void dropBatch()
+    {
+        branches.dropPending();
+        for (final BranchState branch : staged)
+        {
+            branch.discardStaged();
+        }
+        staged.clear();
+        batchIndexed = 0;
+    }
+
+    /**
+     * @return true when a batch is open at the end of what was read: its writer is still writing it, or died.
+     */
+    synchronized boolean batchOpen()
+    {
+        return batches.isOpen();
+    }
+
+    /**
+     * @return the id of the open batch ({@link BatchRecordDescriptor#UNKNOWN_ID} when its begin was not read).
+     */
+    synchronized long openBatchId()
+    {
+        return batches.id();
+    }
+
+    /**
+     * @return the events of the open batch read so far.
+     */
+    synchronized long openBatchEvents()
+    {
+        return batches.events();
+    }
+
+    /**
+     * For a writing store, at open: the open batch was left by a writer that died; it will never commit.
+     */
+    synchronized void rollBackOpenBatch()
+    {
+        if (batches.rollBack())
+        {
+            dropBatch();
+        }
+    }
+
+    /**
+     * Indexes an event of the open batch where no reader looks until the batch commits.
+     *
+     * @return false when the event was skipped as damaged.
+     */
+    private boolean indexBatchEvent(final long location)
+    {
+        final EventKind kind = EventKind.fromCode(header.kindCode());
+        final int branchId = header.branchId();
+        final long step = header.step();
+        if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
+        {
+            final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
+            final BranchState parent = kind == EventKind.FORK ? anyById(header.parentBranchId()) : null;
+            if (kind == EventKind.FORK && parent == null)
+            {
+                skip(location, "fork of branch id " + header.parentBranchId() + " which the journal does not hold");
+                return false;
+            }
+            if (anyById(branchId) == null && branches.restore(branchId, name, parent, step, true) == null)
+            {
+                skip(location, "branch '" + name + "' (id " + branchId + ") is created twice");
+                return false;
+            }
+        }
+        final BranchState committed = branches.byId(branchId);
+        final BranchState branch = committed != null ? committed : branches.pending(branchId);
+        if (branch == null || step < branch.forkStep)
+        {
+            skip(location, "event of branch id " + branchId + " step " + step + " has no branch to belong to");
+            return false;
+        }
+        if (committed != null)
+        {
+            if (committed.stageEvent(step, location, kind, header.timestampNanos()))
+            {
+                staged.add(committed);
+            }
+        }
+        else
+        {
+            branch.indexEvent(step, location, kind, header.timestampNanos());
+            if (kind != EventKind.FORK && step + 1 > branch.nextStep)
+            {
+                branch.nextStep = step + 1;
+            }
+        }
+        batchIndexed++;
+        return true;
+    }
+
+    private BranchState anyById(final int id)
+    {
+        final BranchState committed = branches.byId(id);
+        return committed != null ? committed : branches.pending(id);
     }
 
     /**

@@ -59,6 +59,7 @@ final class VerifyCommand implements Callable<Integer>
         {
             final VerifyReport report = store.verify();
             long problems = damage(report, out);
+            uncommitted(report, out);
             if (chain)
             {
                 problems += chain(store, out);
@@ -87,6 +88,7 @@ final class VerifyCommand implements Callable<Integer>
     private int unopened(final VerifyReport report, final PrintWriter out)
     {
         final long problems = damage(report, out);
+        uncommitted(report, out);
         if (chain)
         {
             out.println("chain: not checked, the store does not open");
@@ -130,6 +132,23 @@ final class VerifyCommand implements Callable<Integer>
             out.println("sessions affected: " + String.join(", ", report.affectedSessions()));
         }
         return problems;
+    }
+
+    /**
+     * Prints the batches whose events are in the journal but not in the store: information, not damage.
+     */
+    static void uncommitted(final VerifyReport report, final PrintWriter out)
+    {
+        for (final VerifyReport.UncommittedBatch batch : report.uncommitted())
+        {
+            final List<String> sessions = batch.sessions();
+            final String named = sessions.isEmpty() ? "" : ", sessions " +
+                String.join(", ", sessions.subList(0, Math.min(MAX_LISTED, sessions.size()))) +
+                (sessions.size() > MAX_LISTED ? " and " + (sessions.size() - MAX_LISTED) + " more" : "");
+            out.println((batch.open() ? "OPEN batch: " : "ROLLED BACK batch: ") + batch.events() + " events from journal index 0x" +
+                Long.toHexString(batch.journalIndex()) + named + (batch.open() ?
+                " (still being written: readable once it commits)" : " (never committed: not part of the store)"));
+        }
     }
 
     private long chain(final Store store, final PrintWriter out)
