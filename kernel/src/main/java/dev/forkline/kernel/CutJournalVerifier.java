@@ -76,7 +76,9 @@ final class CutJournalVerifier
     private final List<VerifyReport.UncommittedBatch> uncommitted = new ArrayList<>();
     private final Map<Integer, String> batchNames = new HashMap<>();
     private final Map<Integer, String> batchSessionsById = new HashMap<>();
-    private final LinkedHashSet<String> batchSessions = new LinkedHashSet<>();
+    private final LinkedHashSet<String> batchSessions = new LinkedHashSet<>(); // the first of them
+    private final java.util.HashSet<String> batchCommittedSessions = new java.util.HashSet<>();
+    private long batchSessionCount;
     private long batchBytes;
 
     private CutJournalVerifier(final IndexSnapshot.Loaded snapshot, final List<JournalFileCheck.Cut> found)
@@ -200,8 +202,13 @@ final class CutJournalVerifier
         if (inBatch)
         {
             batchBytes += header.payloadLength();
-            final String session = batchSessionsById.containsKey(header.branchId()) ?
-                batchSessionsById.get(header.branchId()) : sessions.get(header.branchId());
+            final String created = batchSessionsById.get(header.branchId());
+            final String committed = created == null ? sessions.get(header.branchId()) : null;
+            if (kind == EventKind.SESSION_START || committed != null && batchCommittedSessions.add(committed))
+            {
+                batchSessionCount++;
+            }
+            final String session = created != null ? created : committed;
             if (session != null && batchSessions.size() < VerifyReport.MAX_LISTED)
             {
                 batchSessions.add(session);
@@ -250,9 +257,11 @@ final class CutJournalVerifier
         else if (batches.endedEvents() > 0 && uncommitted.size() < VerifyReport.MAX_LISTED)
         {
             uncommitted.add(new VerifyReport.UncommittedBatch(batches.endedFirstIndex(), batches.endedEvents(),
-                List.copyOf(batchSessions), false));
+                List.copyOf(batchSessions), batchSessionCount, false));
         }
         batchBytes = 0;
+        batchSessionCount = 0;
+        batchCommittedSessions.clear();
         batchNames.clear();
         batchSessionsById.clear();
         batchSessions.clear();

@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +49,10 @@ public final class JournalCursor implements AutoCloseable
 
     // what verify reports of batches that did not commit, only when asked for
     private List<VerifyReport.UncommittedBatch> uncommitted;
-    private final Set<String> batchSessions = new LinkedHashSet<>();
-    private final Map<Integer, String> batchBranches = new HashMap<>();
+    private final Set<String> batchSessions = new LinkedHashSet<>(); // the first of them
+    private final Set<String> batchCommittedSessions = new HashSet<>(); // committed sessions the batch appends to
+    private long batchSessionCount;
+    private final Map<Integer, String> batchBranches = new HashMap<>(); // branches the batch creates
 
     JournalCursor(final Store store, final ExcerptTailer tailer, final BranchTable branches)
     {
@@ -234,7 +237,7 @@ public final class JournalCursor implements AutoCloseable
         if (batches.isOpen() && batches.events() > 0)
         {
             all.add(new VerifyReport.UncommittedBatch(batches.firstIndex(), batches.events(), List.copyOf(batchSessions),
-                openStillWritten));
+                batchSessionCount, openStillWritten));
         }
         return all;
     }
@@ -246,20 +249,25 @@ public final class JournalCursor implements AutoCloseable
             return;
         }
         final int branchId = view.branchId();
-        String session = batchBranches.get(branchId);
-        if (session == null)
+        final EventKind kind = view.kind();
+        String session = null;
+        if (kind == EventKind.SESSION_START || kind == EventKind.FORK)
+        {
+            final String name = view.key();
+            session = name.indexOf('/') < 0 ? name : name.substring(0, name.indexOf('/'));
+            batchBranches.put(branchId, session);
+            if (kind == EventKind.SESSION_START)
+            {
+                batchSessionCount++;
+            }
+        }
+        else if (!batchBranches.containsKey(branchId))
         {
             final BranchState committed = branches.byId(branchId);
-            final EventKind kind = view.kind();
-            if (committed != null && kind != EventKind.SESSION_START && kind != EventKind.FORK)
+            if (committed != null && batchCommittedSessions.add(committed.session))
             {
                 session = committed.session;
-            }
-            else if (kind == EventKind.SESSION_START || kind == EventKind.FORK)
-            {
-                final String name = view.key();
-                session = name.indexOf('/') < 0 ? name : name.substring(0, name.indexOf('/'));
-                batchBranches.put(branchId, session);
+                batchSessionCount++;
             }
         }
         if (session != null && batchSessions.size() < VerifyReport.MAX_LISTED)
@@ -277,10 +285,17 @@ public final class JournalCursor implements AutoCloseable
         if (rolledBack && batches.endedEvents() > 0 && uncommitted.size() < VerifyReport.MAX_LISTED)
         {
             uncommitted.add(new VerifyReport.UncommittedBatch(batches.endedFirstIndex(), batches.endedEvents(),
-                List.copyOf(batchSessions), false));
+                List.copyOf(batchSessions), batchSessionCount, false));
         }
+        clearBatchSessions();
+    }
+
+    private void clearBatchSessions()
+    {
         batchSessions.clear();
+        batchCommittedSessions.clear();
         batchBranches.clear();
+        batchSessionCount = 0;
     }
 
     /**
@@ -341,8 +356,7 @@ public final class JournalCursor implements AutoCloseable
     {
         batches.reset();
         replayLeft = 0;
-        batchSessions.clear();
-        batchBranches.clear();
+        clearBatchSessions();
     }
 
     /**

@@ -42,10 +42,11 @@ public record VerifyReport(
      *
      * @param journalIndex the journal index of its first event.
      * @param events       its events in the journal.
-     * @param sessions     the sessions it created or appended to, at most {@link #MAX_LISTED}.
+     * @param sessions     the sessions it created or appended to, the first {@link #MAX_LISTED} of them.
+     * @param sessionCount how many sessions it created or appended to.
      * @param open         true when the process that writes the store is still running and the batch may yet commit.
      */
-    public record UncommittedBatch(long journalIndex, long events, List<String> sessions, boolean open)
+    public record UncommittedBatch(long journalIndex, long events, List<String> sessions, long sessionCount, boolean open)
     {
     }
 

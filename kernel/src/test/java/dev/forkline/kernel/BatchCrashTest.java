@@ -182,6 +182,7 @@ class BatchCrashTest
                 assertEquals(1, report.uncommitted().size());
                 assertEquals(20L * EVENTS, report.uncommitted().get(0).events());
                 assertEquals(20, report.uncommitted().get(0).sessions().size());
+                assertEquals(20, report.uncommitted().get(0).sessionCount());
                 assertTrue(report.uncommitted().get(0).open(), "its writer is alive");
 
                 writer.destroyForcibly();

@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 final class VerifyCommand implements Callable<Integer>
 {
     private static final int MAX_LISTED = 20;
+    private static final int SESSIONS_LISTED = 5;
 
     @Mixin
     CommonOptions options;
@@ -141,10 +142,10 @@ final class VerifyCommand implements Callable<Integer>
     {
         for (final VerifyReport.UncommittedBatch batch : report.uncommitted())
         {
-            final List<String> sessions = batch.sessions();
-            final String named = sessions.isEmpty() ? "" : ", sessions " +
-                String.join(", ", sessions.subList(0, Math.min(MAX_LISTED, sessions.size()))) +
-                (sessions.size() > MAX_LISTED ? " and " + (sessions.size() - MAX_LISTED) + " more" : "");
+            final List<String> sessions = batch.sessions().subList(0, Math.min(SESSIONS_LISTED, batch.sessions().size()));
+            final String named = sessions.isEmpty() ? "" : ", " + batch.sessionCount() +
+                (batch.sessionCount() == 1 ? " session: " : " sessions: ") + String.join(", ", sessions) +
+                (batch.sessionCount() > sessions.size() ? " and " + (batch.sessionCount() - sessions.size()) + " more" : "");
             out.println((batch.open() ? "OPEN batch: " : "ROLLED BACK batch: ") + batch.events() + " events from journal index 0x" +
                 Long.toHexString(batch.journalIndex()) + named + (batch.open() ?
                 " (still being written: readable once it commits)" : " (never committed: not part of the store)"));
