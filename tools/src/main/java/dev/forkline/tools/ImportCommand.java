@@ -24,10 +24,13 @@ import java.util.stream.Stream;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = {"Bring recordings from other agent projects into the store.",
-        "The files are read as a stream and each event is checked and written as it is read, into one batch that is",
-        "committed after the last file: memory does not grow with the input. A failed or interrupted import (bad input,",
-        "a full disk, Ctrl-C, a crash) changes nothing, and can be run again.",
-        "Sessions are named after their file (openai-chat: <file>-<line>), or by --session."})
+        "Each file is read as a stream, an entry at a time; each event is checked",
+        "and written as it is read, into one batch committed after the last file,",
+        "so memory does not grow with the input. A failed or interrupted import",
+        "(bad input, a full disk, Ctrl-C, a crash) changes nothing, and can be run",
+        "again; --dry-run checks the files and writes nothing.",
+        "Sessions are named after their file (openai-chat: <file>-<line>),",
+        "or by --session."})
 final class ImportCommand implements Callable<Integer>
 {
     static final List<String> FORMATS = List.of("events", "swe-agent", "openhands", "openai-chat");
@@ -44,7 +47,8 @@ final class ImportCommand implements Callable<Integer>
     String session;
 
     @Option(names = "--dry-run",
-        description = "Read and check the files as an import does, and write nothing (the store, when there is one, is only read).")
+        description = "Read and check the files as the import would, against the store's sessions when there is a store, "
+            + "and write nothing.")
     boolean dryRun;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "The files to import.")
@@ -63,6 +67,10 @@ final class ImportCommand implements Callable<Integer>
         if (session != null && (files.size() != 1 || !singleDocument()))
         {
             throw new InputException("--session names the session of one swe-agent or openhands file");
+        }
+        if (session != null && (session.length() > 128 || !SessionNames.sanitise(session).equals(session)))
+        {
+            throw new InputException("--session: session id '" + session + "' is not [A-Za-z0-9._:-]{1,128}");
         }
         final long startNanos = System.currentTimeMillis() * 1_000_000L;
         // a single-document format is read twice: first to check it and find what its first event needs

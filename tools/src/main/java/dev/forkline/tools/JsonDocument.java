@@ -192,6 +192,28 @@ final class JsonDocument implements AutoCloseable
     }
 
     /**
+     * Moves from the start of a document that is an object (as a first reading found it) to the value of one of its
+     * fields, skipping the fields before it.
+     *
+     * @return false when the object has no such field.
+     */
+    boolean toField(final String field) throws IOException
+    {
+        next();
+        while (next() == JsonToken.FIELD_NAME)
+        {
+            final boolean found = field.equals(name());
+            next();
+            if (found)
+            {
+                return true;
+            }
+            skip();
+        }
+        return false;
+    }
+
+    /**
      * @return the name of the field whose name is the current token.
      */
     String name() throws IOException

@@ -42,19 +42,9 @@ final class OpenAiChatReader
                 startNanos + number * 1_000_000L, start);
             try (JsonDocument record = JsonDocument.line(where, in.bytes(), in.length()))
             {
-                record.next();
-                while (record.next() == JsonToken.FIELD_NAME)
+                if (record.toField("messages"))
                 {
-                    final boolean messages = "messages".equals(record.name());
-                    record.next();
-                    if (messages)
-                    {
-                        readMessages(where, record, draft);
-                    }
-                    else
-                    {
-                        record.skip();
-                    }
+                    readMessages(where, record, draft);
                 }
             }
             draft.add(EventKind.SESSION_END, Json.object().put("status", "imported"));

@@ -70,6 +70,10 @@ final class OpenHandsReader
                 document.next();
                 for (int entry = 0; document.next() != JsonToken.END_ARRAY; entry++)
                 {
+                    if (entry == order.size())
+                    {
+                        throw new InputException(source + ": the file changed while it was imported");
+                    }
                     conversion.add(document.tree(), order.id(entry), order.nanos(entry));
                 }
             }

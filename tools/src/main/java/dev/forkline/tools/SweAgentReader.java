@@ -56,17 +56,9 @@ final class SweAgentReader
         final ImportSink.Draft draft = sink.draft(session, source, startNanos, start);
         try (JsonDocument document = JsonDocument.read(file, progress))
         {
-            document.next();
-            while (document.next() == JsonToken.FIELD_NAME)
+            if (document.toField("history"))
             {
-                final boolean history = "history".equals(document.name());
-                document.next();
-                if (history)
-                {
-                    readHistory(source, document, draft);
-                    break;
-                }
-                document.skip();
+                readHistory(source, document, draft);
             }
         }
         final String status = header.status();
