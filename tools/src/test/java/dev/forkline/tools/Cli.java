@@ -18,8 +18,6 @@ final class Cli
     /** The JVM flags of the kernel, for child JVMs. */
     static final List<String> JVM_FLAGS = dev.forkline.kernel.Store.requiredJvmFlags();
 
-    static final Path FIXTURES = Path.of(System.getProperty("forkline.fixtures", "../../shared/fixtures"));
-
     record Result(int code, String out, String err)
     {
         List<String> lines()
