@@ -167,18 +167,10 @@ final class JournalIndexer implements AutoCloseable
                         skip(dc.index(), problem);
                         continue;
                     }
-                    if (batches.event(header.flags(), dc.index()))
+                    final boolean inBatch = batches.event(header.flags(), dc.index());
+                    if (index(dc.index(), inBatch))
                     {
-                        if (indexBatchEvent(dc.index()))
-                        {
-                            lastLocation = dc.index();
-                            lastChecksum = header.checksum();
-                        }
-                        continue;
-                    }
-                    if (index(dc.index()))
-                    {
-                        count++;
+                        count += inBatch ? 0 : 1; // a batch's events count at its commit
                         lastLocation = dc.index();
                         lastChecksum = header.checksum();
                     }
@@ -273,57 +265,6 @@ final class JournalIndexer implements AutoCloseable
         }
     }
 
-    /**
-     * Indexes an event of the open batch where no reader looks until the batch commits.
-     *
-     * @return false when the event was skipped as damaged.
-     */
-    private boolean indexBatchEvent(final long location)
-    {
-        final EventKind kind = EventKind.fromCode(header.kindCode());
-        final int branchId = header.branchId();
-        final long step = header.step();
-        if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
-        {
-            final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
-            final BranchState parent = kind == EventKind.FORK ? anyById(header.parentBranchId()) : null;
-            if (kind == EventKind.FORK && parent == null)
-            {
-                skip(location, "fork of branch id " + header.parentBranchId() + " which the journal does not hold");
-                return false;
-            }
-            if (anyById(branchId) == null && branches.restore(branchId, name, parent, step, true) == null)
-            {
-                skip(location, "branch '" + name + "' (id " + branchId + ") is created twice");
-                return false;
-            }
-        }
-        final BranchState committed = branches.byId(branchId);
-        final BranchState branch = committed != null ? committed : branches.pending(branchId);
-        if (branch == null || step < branch.forkStep)
-        {
-            skip(location, "event of branch id " + branchId + " step " + step + " has no branch to belong to");
-            return false;
-        }
-        if (committed != null)
-        {
-            if (committed.stageEvent(step, location, kind, header.timestampNanos()))
-            {
-                staged.add(committed);
-            }
-        }
-        else
-        {
-            branch.indexEvent(step, location, kind, header.timestampNanos());
-            if (kind != EventKind.FORK && step + 1 > branch.nextStep)
-            {
-                branch.nextStep = step + 1;
-            }
-        }
-        batchIndexed++;
-        return true;
-    }
-
     private BranchState anyById(final int id)
     {
         final BranchState committed = branches.byId(id);
@@ -369,7 +310,12 @@ final class JournalIndexer implements AutoCloseable
         sealedUpTo = location;
     }
 
-    private boolean index(final long location)
+    /**
+     * @param inBatch true for an event of the open batch: it is indexed where no reader looks until the batch commits
+     *                (a branch the batch creates is pending, a committed branch stages it).
+     * @return false when the event was skipped as damaged.
+     */
+    private boolean index(final long location, final boolean inBatch)
     {
         final EventKind kind = EventKind.fromCode(header.kindCode());
         final int branchId = header.branchId();
@@ -377,23 +323,38 @@ final class JournalIndexer implements AutoCloseable
         if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
         {
             final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
-            final BranchState parent = kind == EventKind.FORK ? branches.byId(header.parentBranchId()) : null;
+            final int parentId = header.parentBranchId();
+            final BranchState parent = kind != EventKind.FORK ? null : inBatch ? anyById(parentId) : branches.byId(parentId);
             if (kind == EventKind.FORK && parent == null)
             {
-                skip(location, "fork of branch id " + header.parentBranchId() + " which the journal does not hold");
+                skip(location, "fork of branch id " + parentId + " which the journal does not hold");
                 return false;
             }
-            if (branches.byId(branchId) == null && branches.restore(branchId, name, parent, step) == null)
+            if ((inBatch ? anyById(branchId) : branches.byId(branchId)) == null &&
+                branches.restore(branchId, name, parent, step, inBatch) == null)
             {
                 skip(location, "branch '" + name + "' (id " + branchId + ") is created twice");
                 return false;
             }
         }
-        final BranchState branch = branches.byId(branchId);
+        final BranchState committed = branches.byId(branchId);
+        final BranchState branch = committed != null || !inBatch ? committed : branches.pending(branchId);
         if (branch == null || step < branch.forkStep)
         {
             skip(location, "event of branch id " + branchId + " step " + step + " has no branch to belong to");
             return false;
+        }
+        if (inBatch)
+        {
+            batchIndexed++;
+            if (committed != null)
+            {
+                if (committed.stageEvent(step, location, kind, header.timestampNanos()))
+                {
+                    staged.add(committed);
+                }
+                return true;
+            }
         }
         branch.indexEvent(step, location, kind, header.timestampNanos());
         if (kind != EventKind.FORK && step + 1 > branch.nextStep)

@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A Forkline store: one directory holding the journal of every recorded event and the index over it.
  * <p>
  * One process writes a store at a time ({@link #open}); any number of processes read it, also while it
- * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes.
+ * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes, and the appends of a
+ * {@link Batch} ({@link #beginBatch()}) all at once when the batch commits.
  * <pre>{@code
  * try (Store store = Store.open(Path.of("forkline-data"))) {
  *     BranchWriter session = store.startSession("task-42", "{\"agent\":\"demo\"}");
@@ -489,7 +490,8 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * Reads every record of the journal in the order it was written, from the start.
+     * Reads every record of the journal in the order it was written, from the start (the events of a batch at its
+     * commit record, see {@link JournalCursor}).
      */
     public JournalCursor readJournal()
     {

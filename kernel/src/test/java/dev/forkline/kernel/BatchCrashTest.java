@@ -221,6 +221,10 @@ class BatchCrashTest
         final Path copy = temp.resolve("salvaged");
         final SalvageReport salvage = Store.salvage(dir, copy);
         assertEquals(List.of(), salvage.dropped());
+        assertEquals(salvage.source().events(), salvage.events() + salvage.droppedEvents(), "copied and dropped add up");
+        assertEquals(1, salvage.source().uncommitted().size(), "the account names the rolled-back batch");
+        assertEquals(20L * EVENTS, salvage.source().uncommitted().get(0).events());
+        assertEquals(20, salvage.source().uncommitted().get(0).sessionCount());
         try (Store store = Store.openReadOnly(copy))
         {
             assertEquals(List.of("earlier", "kept", "open-3"), store.sessions(), "a salvage copies no rolled-back batch");

@@ -3,6 +3,10 @@ package dev.forkline.kernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -234,6 +238,59 @@ class BatchTest
         try (Store reader = Store.openReadOnly(dir))
         {
             assertThrows(ForklineException.class, reader::beginBatch);
+        }
+    }
+
+    @Test
+    void aStoreCutShortIsVerifiedAndSalvagedWithoutItsRolledBackBatch(@TempDir final Path other) throws IOException
+    {
+        try (Store store = Store.open(dir))
+        {
+            store.startSession("kept", "{}").append(EventKind.USER, "{\"n\":1}");
+            try (Batch batch = store.beginBatch())
+            {
+                batch.startSession("lost", "{}").append(EventKind.USER, "{\"lost\":true}");
+            }
+            final BranchWriter after = store.startSession("after", "{}");
+            after.append(EventKind.USER, "{\"n\":2}");
+            after.append(EventKind.USER, "{\"marker\":\"CUT-HERE\"}");
+        }
+        final Path file;
+        try (var files = Files.list(dir.resolve(Journal.DIRECTORY)))
+        {
+            file = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(file);
+        final byte[] marker = "CUT-HERE".getBytes(StandardCharsets.US_ASCII);
+        int at = -1;
+        for (int i = 0; at < 0 && i + marker.length <= bytes.length; i++)
+        {
+            if (java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length))
+            {
+                at = i;
+            }
+        }
+        assertTrue(at > 0);
+        try (RandomAccessFile cut = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            cut.setLength(at);
+        }
+        assertEquals(ForklineException.Reason.CORRUPT_JOURNAL,
+            assertThrows(ForklineException.class, () -> Store.openReadOnly(dir)).reason());
+
+        final VerifyReport report = Store.verify(dir);
+        assertEquals(1, report.damagedCount(), report.toString());
+        assertEquals(4, report.events(), "the rolled-back batch's events are not the store's");
+        assertEquals(1, report.uncommitted().size());
+        assertEquals(2, report.uncommitted().get(0).events());
+        assertEquals(List.of("lost"), report.uncommitted().get(0).sessions());
+
+        final SalvageReport salvage = Store.salvage(dir, other.resolve("copy"));
+        assertEquals(4, salvage.events());
+        try (Store copy = Store.openReadOnly(other.resolve("copy")))
+        {
+            assertEquals(List.of("kept", "after"), copy.sessions());
+            assertEquals(List.of("0 session.start {}", "1 user {\"n\":2}"), branch(copy, "after"));
         }
     }
 }

@@ -12,7 +12,9 @@ import java.util.List;
  * <ul>
  *     <li>{@code POST /v1/chat/completions}, with and without {@code "stream": true} (server-sent events ending
  *     in {@code [DONE]}), tool calls, finish reasons and token usage;</li>
- *     <li>{@code GET /v1/models}, listing {@link #MODEL}.</li>
+ *     <li>{@code GET /v1/models}, listing {@link #MODEL};</li>
+ *     <li>Anthropic's {@code POST /v1/messages} under {@link #anthropicBaseUrl()}, whole or streamed, with
+ *     {@code tool_use} and {@code tool_result} blocks.</li>
  * </ul>
  * Every answer comes from the {@link Script}; nothing depends on the clock or on chance. The server counts
  * every request it gets ({@link #requestCount()}), so a test proves that a replay made none, and it keeps the
@@ -23,8 +25,8 @@ import java.util.List;
  *         .modelName(ModelTestServer.MODEL).build();
  * }
  * }</pre>
- * Another protocol (Anthropic's {@code /v1/messages}, say) goes beside it as one more route class that reads
- * its wire format into a {@link ChatTurnRequest} and writes a {@link Reply} in it.
+ * Another protocol goes beside them as one more route class that reads its wire format into a
+ * {@link ChatTurnRequest} and writes a {@link Reply} in it.
  */
 public final class ModelTestServer implements AutoCloseable
 {
@@ -43,6 +45,7 @@ public final class ModelTestServer implements AutoCloseable
         final String modelList = models.toString();
         http = LocalHttpServer.builder()
             .route("POST", "/v1/chat/completions", new OpenAiChatCompletions(script, this::received))
+            .route("POST", "/v1/messages", new AnthropicMessagesRoute(script, this::received))
             .route("GET", "/v1/models", exchange -> exchange.respond(200, "application/json", modelList))
             .start();
     }
@@ -74,6 +77,14 @@ public final class ModelTestServer implements AutoCloseable
     public String openAiBaseUrl()
     {
         return http.url("/v1");
+    }
+
+    /**
+     * @return the base URL an Anthropic client takes: {@code http://127.0.0.1:<port>} (it adds {@code /v1/messages}).
+     */
+    public String anthropicBaseUrl()
+    {
+        return http.url("");
     }
 
     /**
