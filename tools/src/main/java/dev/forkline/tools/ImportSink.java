@@ -50,7 +50,8 @@ final class ImportSink implements AutoCloseable
      * Takes a session id for the import.
      *
      * @param where the input that gives it, named in an error.
-     * @throws InputException when another input of this import gives the session, or the store has it.
+     * @throws InputException when another input of this import gives the session (one the store has is reported by
+     *                        {@link #commit()}, and nothing is written from here on).
      */
     void addSession(final String session, final String where)
     {
