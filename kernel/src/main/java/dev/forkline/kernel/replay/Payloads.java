@@ -43,7 +43,7 @@ final class Payloads
             g.writeEndArray();
             g.writeStringField("model", turn.model());
             g.writeFieldName("usage");
-            json(g, turn.usage());
+            raw(g, turn.usage());
             g.writeStringField("request_hash", requestHash);
         });
     }
@@ -67,35 +67,50 @@ final class Payloads
 
     static String value(final double value)
     {
-        if (!Double.isFinite(value))
-        {
-            throw new IllegalArgumentException("a recorded random value must be finite: " + value);
-        }
-        return object(g -> g.writeNumberField("value", value));
+        return object(g -> g.writeNumberField("value", requireFinite(value)));
     }
 
+    /**
+     * @throws IllegalArgumentException for NaN and the infinities, which JSON cannot hold.
+     */
+    static double requireFinite(final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            throw new IllegalArgumentException("a random value must be finite (JSON has no NaN or infinity): " + value);
+        }
+        return value;
+    }
+
+    /**
+     * @param request  the request, a compact JSON text ({@link JsonText#compact}).
+     * @param response the response, a compact JSON text.
+     */
     static String effect(final String name, final String request, final String response, final String requestHash)
     {
         return object(g ->
         {
             g.writeStringField("name", name);
             g.writeFieldName("request");
-            json(g, request);
+            raw(g, request);
             g.writeFieldName("response");
-            json(g, response);
+            raw(g, response);
             g.writeStringField("request_hash", requestHash);
         });
     }
 
-    private static void json(final JsonGenerator g, final String text) throws IOException
+    /**
+     * Writes a JSON text that was checked and compacted already, character for character.
+     */
+    private static void raw(final JsonGenerator g, final String json) throws IOException
     {
-        if (text == null)
+        if (json == null)
         {
             g.writeNull();
         }
         else
         {
-            CanonicalJson.MAPPER.writeTree(g, CanonicalJson.parse(text));
+            g.writeRawValue(json);
         }
     }
 

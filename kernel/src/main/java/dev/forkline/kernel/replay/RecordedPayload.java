@@ -3,8 +3,6 @@ package dev.forkline.kernel.replay;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.forkline.kernel.EventView;
 import org.agrona.DirectBuffer;
 import dev.forkline.kernel.ForklineException;
@@ -25,7 +23,6 @@ final class RecordedPayload
     private static final int NAME = 0;
     private static final int REQUEST_HASH = 1;
     private static final byte[] VALUE_PREFIX = "{\"value\":".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectReader SUBTREE = CanonicalJson.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final JsonFactory factory = CanonicalJson.MAPPER.getFactory();
     private byte[] bytes = new byte[1024];
@@ -77,7 +74,8 @@ final class RecordedPayload
                     case "model" -> model = text(parser, token);
                     case "error" -> error = token == JsonToken.VALUE_TRUE;
                     case "value" -> value(parser, token);
-                    case "usage", "response" -> tree(parser, field, token);
+                    case "usage" -> usage = token == JsonToken.VALUE_NULL ? null : JsonText.copy(parser, bytes, length);
+                    case "response" -> response = JsonText.copy(parser, bytes, length);
                     case "tool_calls" -> toolCalls = toolCalls(parser, token);
                     default -> parser.skipChildren();
                 }
@@ -123,9 +121,8 @@ final class RecordedPayload
             }
         }
         clear();
-        if (integral && last - start <= 18)
+        if (integral && parseLong(payload, start, last))
         {
-            longValue = payload.parseLongAscii(start, last - start);
             doubleValue = longValue;
         }
         else
@@ -142,6 +139,38 @@ final class RecordedPayload
             longValue = (long)doubleValue;
         }
         hasValue = true;
+    }
+
+    /**
+     * Parses the digits (after an optional minus) from {@code start} to {@code end} into {@link #longValue}, exactly.
+     *
+     * @return false when they are not a long: no digit, or out of range.
+     */
+    private boolean parseLong(final DirectBuffer payload, final int start, final int end)
+    {
+        final boolean negative = payload.getByte(start) == '-';
+        final int first = negative ? start + 1 : start;
+        if (first == end || end - first > 19)
+        {
+            return false;
+        }
+        // accumulate negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
+        long value = 0;
+        for (int i = first; i < end; i++)
+        {
+            final int digit = payload.getByte(i) - '0';
+            if (value < (Long.MIN_VALUE + digit) / 10)
+            {
+                return false;
+            }
+            value = value * 10 - digit;
+        }
+        if (!negative && value == Long.MIN_VALUE)
+        {
+            return false;
+        }
+        longValue = negative ? value : -value;
+        return true;
     }
 
     /**
@@ -253,20 +282,7 @@ final class RecordedPayload
         }
     }
 
-    private void tree(final JsonParser parser, final String field, final JsonToken token) throws IOException
-    {
-        final String json = token == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
-        if ("usage".equals(field))
-        {
-            usage = json;
-        }
-        else
-        {
-            response = json;
-        }
-    }
-
-    private static List<ToolCall> toolCalls(final JsonParser parser, final JsonToken token) throws IOException
+    private List<ToolCall> toolCalls(final JsonParser parser, final JsonToken token) throws IOException
     {
         final List<ToolCall> calls = new ArrayList<>();
         if (token != JsonToken.START_ARRAY)
@@ -288,7 +304,7 @@ final class RecordedPayload
                     case "id" -> id = text(parser, value);
                     case "name" -> name = text(parser, value);
                     case "arguments" -> arguments = value == JsonToken.VALUE_STRING ? parser.getText() :
-                        value == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
+                        value == JsonToken.VALUE_NULL ? null : JsonText.copy(parser, bytes, length);
                     default -> parser.skipChildren();
                 }
             }
