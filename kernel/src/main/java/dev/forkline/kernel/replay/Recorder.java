@@ -146,7 +146,9 @@ public interface Recorder extends AutoCloseable
     String branch();
 
     /**
-     * @return the step the next call takes.
+     * @return the step the next call takes: live, the branch's next step; on a replay, the step of the next
+     * recorded call (past {@code session.start}, {@code outcome} and {@code annotation} events, which are no calls),
+     * or the branch's length when the recording has no call left. So on a fresh session it is 1, live and on replay.
      */
     long nextStep();
 

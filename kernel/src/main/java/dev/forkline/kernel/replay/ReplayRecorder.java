@@ -40,6 +40,8 @@ final class ReplayRecorder implements Recorder
     private LiveRecorder live;
     private State state = State.REPLAYING;
     private boolean atLiveStep;
+    /** The cursor stands on the next recorded call, which {@link #nextStep()} looked at and no call has taken yet. */
+    private boolean peeked;
 
     ReplayRecorder(
         final Store store, final String branch, final DivergencePolicy policy, final long liveFrom, final StepOverride override)
@@ -217,7 +219,15 @@ final class ReplayRecorder implements Recorder
     @Override
     public long nextStep()
     {
-        return live != null ? live.nextStep() : cursor.nextStep();
+        if (live != null)
+        {
+            return live.nextStep();
+        }
+        if (state == State.REPLAYING && !peeked)
+        {
+            peeked = next() != null;
+        }
+        return peeked ? cursor.event().step() : cursor.nextStep();
     }
 
     @Override
@@ -276,6 +286,11 @@ final class ReplayRecorder implements Recorder
      */
     private EventView next()
     {
+        if (peeked)
+        {
+            peeked = false;
+            return cursor.event();
+        }
         while (true)
         {
             if (cursor.nextStep() >= liveFrom)
