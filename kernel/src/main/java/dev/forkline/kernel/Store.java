@@ -215,6 +215,25 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a session: creates its root branch and appends {@code session.start} at step 0.
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @param start     the {@code session.start} event: a {@code dev.forkline.kernel.replay.SessionStart}.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed, the session exists already, or {@code start} is not
+     *                                  a {@code session.start}.
+     */
+    public BranchWriter startSession(final String sessionId, final TypedEvent start)
+    {
+        if (start == null || start.kind() != EventKind.SESSION_START)
+        {
+            throw new IllegalArgumentException("a session starts with a session.start event, not " +
+                (start == null ? "null" : start.kind().wireName()));
+        }
+        return startSession(sessionId, start.toJson());
+    }
+
+    /**
      * Starts a session with a given timestamp for its {@code session.start} event (for importers).
      */
     public BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos)

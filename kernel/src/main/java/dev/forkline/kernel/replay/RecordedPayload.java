@@ -36,6 +36,11 @@ final class RecordedPayload
     String status;
     String model;
     String usage;
+    String finishReason;
+    String tokenizer;
+    List<Integer> promptTokenIds;
+    List<Integer> completionTokenIds;
+    List<Double> completionLogprobs;
     String response;
     boolean error;
     boolean hasValue;
@@ -74,9 +79,14 @@ final class RecordedPayload
                     case "model" -> model = text(parser, token);
                     case "error" -> error = token == JsonToken.VALUE_TRUE;
                     case "value" -> value(parser, token);
-                    case "usage" -> usage = token == JsonToken.VALUE_NULL ? null : JsonText.copy(parser, bytes, length);
+                    case "usage" -> usage = token == JsonToken.START_OBJECT ? JsonText.copy(parser, bytes, length) : skip(parser);
                     case "response" -> response = JsonText.copy(parser, bytes, length);
                     case "tool_calls" -> toolCalls = toolCalls(parser, token);
+                    case "finish_reason" -> finishReason = text(parser, token);
+                    case "tokenizer" -> tokenizer = text(parser, token);
+                    case "prompt_token_ids" -> promptTokenIds = ids(parser, token);
+                    case "completion_token_ids" -> completionTokenIds = ids(parser, token);
+                    case "completion_logprobs" -> completionLogprobs = logprobs(parser, token);
                     default -> parser.skipChildren();
                 }
             }
@@ -206,6 +216,26 @@ final class RecordedPayload
     }
 
     /**
+     * @return the recorded model turn.
+     * @throws ForklineException {@code CORRUPT_EVENT} when its tokens are not what a turn can hold.
+     */
+    ModelTurn modelTurn(final EventView event)
+    {
+        final boolean hasTokens = tokenizer != null || promptTokenIds != null || completionTokenIds != null ||
+            completionLogprobs != null;
+        try
+        {
+            return new ModelTurn(content, toolCalls, model, usage, finishReason,
+                hasTokens ? new Tokens(tokenizer, promptTokenIds, completionTokenIds, completionLogprobs) : null);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
+                "cannot replay " + event.branch() + "@" + event.step() + ": " + ex.getMessage());
+        }
+    }
+
+    /**
      * @return the first bytes of an event's payload as text.
      */
     static String excerpt(final EventView event)
@@ -260,6 +290,11 @@ final class RecordedPayload
         status = null;
         model = null;
         usage = null;
+        finishReason = null;
+        tokenizer = null;
+        promptTokenIds = null;
+        completionTokenIds = null;
+        completionLogprobs = null;
         response = null;
         error = false;
         hasValue = false;
@@ -311,6 +346,53 @@ final class RecordedPayload
             calls.add(new ToolCall(id, name == null ? "" : name, arguments == null ? "{}" : arguments));
         }
         return calls;
+    }
+
+    private static List<Integer> ids(final JsonParser parser, final JsonToken token) throws IOException
+    {
+        if (token != JsonToken.START_ARRAY)
+        {
+            parser.skipChildren();
+            return null;
+        }
+        final List<Integer> ids = new ArrayList<>();
+        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY && next != null; next = parser.nextToken())
+        {
+            if (next == JsonToken.VALUE_NUMBER_INT)
+            {
+                ids.add(parser.getIntValue());
+            }
+            else
+            {
+                throw new IOException("a token id that is not a whole number");
+            }
+        }
+        return ids;
+    }
+
+    private static List<Double> logprobs(final JsonParser parser, final JsonToken token) throws IOException
+    {
+        if (token != JsonToken.START_ARRAY)
+        {
+            parser.skipChildren();
+            return null;
+        }
+        final List<Double> logprobs = new ArrayList<>();
+        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY && next != null; next = parser.nextToken())
+        {
+            if (!next.isNumeric())
+            {
+                throw new IOException("a log-probability that is not a number");
+            }
+            logprobs.add(parser.getDoubleValue());
+        }
+        return logprobs;
+    }
+
+    private static String skip(final JsonParser parser) throws IOException
+    {
+        parser.skipChildren();
+        return null;
     }
 
     private static String text(final JsonParser parser, final JsonToken token) throws IOException

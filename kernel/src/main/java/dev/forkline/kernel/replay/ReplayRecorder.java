@@ -108,7 +108,7 @@ final class ReplayRecorder implements Recorder
         final EventView event = next();
         if (event != null && event.kind() == EventKind.MODEL_RESPONSE && decoded(event) && requestMatches())
         {
-            return new ModelTurn(recorded.content, recorded.toolCalls, recorded.model, recorded.usage);
+            return recorded.modelTurn(event);
         }
         final String hash = canonical.lastHash();
         goLive(event, EventKind.MODEL_RESPONSE, null, request, hash);
