@@ -37,16 +37,16 @@ final class LiveRecorder implements Recorder
     public ModelTurn model(final String request, final Function<String, ModelTurn> live)
     {
         final String hash = canonical.hash(request);
-        return recordModel(live.apply(request), hash);
+        return recordModel(live.apply(request), request, hash);
     }
 
-    ModelTurn recordModel(final ModelTurn turn, final String requestHash)
+    ModelTurn recordModel(final ModelTurn turn, final String request, final String requestHash)
     {
         if (turn == null)
         {
             throw new IllegalArgumentException("the live model function returned null");
         }
-        writer.append(EventKind.MODEL_RESPONSE, Payloads.modelResponse(turn, requestHash));
+        writer.append(EventKind.MODEL_RESPONSE, Payloads.modelResponse(turn, requestHash, RequestParts.of(request)));
         return turn;
     }
 
@@ -144,6 +144,12 @@ final class LiveRecorder implements Recorder
     public boolean isLive()
     {
         return true;
+    }
+
+    @Override
+    public Divergence divergence()
+    {
+        return null;
     }
 
     @Override

@@ -58,6 +58,14 @@ final class Payloads
      */
     static String modelResponse(final ModelTurn turn, final String requestHash)
     {
+        return modelResponse(turn, requestHash, null);
+    }
+
+    /**
+     * @param requestParts the short hashes of the request's parts, or null.
+     */
+    static String modelResponse(final ModelTurn turn, final String requestHash, final RequestParts requestParts)
+    {
         return object(g ->
         {
             g.writeStringField("content", turn.content());
@@ -85,6 +93,10 @@ final class Payloads
             if (requestHash != null)
             {
                 g.writeStringField("request_hash", requestHash);
+            }
+            if (requestParts != null)
+            {
+                requestParts.write(g);
             }
         });
     }

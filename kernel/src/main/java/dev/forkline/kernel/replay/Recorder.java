@@ -158,6 +158,14 @@ public interface Recorder extends AutoCloseable
     boolean isLive();
 
     /**
+     * @return where and why this replay diverged: under {@link DivergencePolicy#FORK}, with the branch it forked
+     * into and goes on live in ({@link #branch()}); under {@link DivergencePolicy#FAIL}, what the
+     * {@link DivergenceException} said. Null while the replay matches its recording, for a live recorder, and for
+     * the fork a replay-then-live run asked for.
+     */
+    Divergence divergence();
+
+    /**
      * Releases the replay cursor; a live recorder holds nothing. A replay closed before the end of its
      * recording means the agent made fewer calls than were recorded: with {@link DivergencePolicy#FAIL} this
      * throws a {@link DivergenceException} naming the first call not made; with {@link DivergencePolicy#FORK} it
