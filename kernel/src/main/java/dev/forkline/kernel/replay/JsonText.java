@@ -165,7 +165,7 @@ final class JsonText
         {
             throw new IllegalArgumentException(field + " must not be null");
         }
-        try (JsonParser parser = CanonicalJson.MAPPER.getFactory().createParser(json))
+        try (JsonParser parser = CanonicalJson.FACTORY.createParser(json))
         {
             if (parser.nextToken() != null)
             {

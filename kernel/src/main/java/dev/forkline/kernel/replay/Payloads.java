@@ -233,7 +233,7 @@ final class Payloads
     private static String object(final Fields fields)
     {
         final StringWriter out = new StringWriter(128);
-        try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(out))
+        try (JsonGenerator g = CanonicalJson.FACTORY.createGenerator(out))
         {
             g.writeStartObject();
             fields.write(g);

@@ -24,7 +24,7 @@ final class RecordedPayload
     private static final int REQUEST_HASH = 1;
     private static final byte[] VALUE_PREFIX = "{\"value\":".getBytes(StandardCharsets.US_ASCII);
 
-    private final JsonFactory factory = CanonicalJson.MAPPER.getFactory();
+    private final JsonFactory factory = CanonicalJson.FACTORY;
     private byte[] bytes = new byte[1024];
     private int length;
 
