@@ -12,20 +12,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A Forkline store: one directory holding the journal of every recorded event and the index over it.
  * <p>
  * One process writes a store at a time ({@link #open}); any number of processes read it, also while it
- * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes.
+ * is written ({@link #openReadOnly}).
  * <pre>{@code
  * try (Store store = Store.open(Path.of("forkline-data"))) {
- *     BranchWriter session = store.startSession("task-42", "{\"agent\":\"demo\"}");
- *     session.append(EventKind.USER, "{\"content\":\"What is 6 x 7?\"}");
+ *     BranchWriter session = store.startSession("task-42", SessionStart.of("demo"));
+ *     session.append(Message.user("What is 6 x 7?"));
  *     session.end("done");
  * }
  * }</pre>
+ * <h2>What a reader sees</h2>
+ * An append returns once its event is in the store's append ring; the journal thread writes it to the journal
+ * microseconds later, and {@link #commit()} waits for that (and, under {@link Durability#SYNC}, for the disk).
+ * <ul>
+ *     <li><b>In the process that writes the store</b>, every reader sees every append that returned before the
+ *     reader was made, without a {@link #commit()}: the store's own queries ({@link #sessions()}, {@link #tree},
+ *     {@link #branch}, {@link #event}), its cursors ({@link #read}, {@link #readJournal}), an
+ *     {@link dev.forkline.kernel.export.Exporter} over it, and a read-only store of the same directory opened in
+ *     this process (its queries and cursors too, as they are made). A reader that needs the journal first waits
+ *     for the journal thread to write what is in the ring; nothing is forced to disk.</li>
+ *     <li><b>In another process</b>, a read-only store sees what the writer's journal thread has written: an
+ *     append typically microseconds after it returned, and surely once the writer's {@link #commit()} returned.
+ *     It indexes new events whenever a query or a cursor reaches the end of what it has indexed, and on
+ *     {@link #refresh()}.</li>
+ *     <li><b>Cursors go on</b>: {@link EventCursor#next()} and {@link JournalCursor#next()} return events appended
+ *     after the cursor was made too, as soon as the journal has them; an export reads each session as it was when
+ *     the export first met it.</li>
+ * </ul>
  * Threading: every method may be called from any thread. Cursors belong to the thread that opened them.
  * The JVM must be started with the flags in {@code README.md}; without them {@code open} throws a
  * {@link ForklineException} that lists the missing ones.
@@ -35,12 +54,16 @@ public final class Store implements AutoCloseable
     /** Largest payload of one event, in bytes. */
     public static final int MAX_PAYLOAD_LENGTH = 1024 * 1024;
 
+    /** The stores open for writing in this process, by directory: readers here wait for their journal thread. */
+    private static final ConcurrentHashMap<Path, Store> WRITING = new ConcurrentHashMap<>();
+
     static
     {
         disableChronicleAnalytics();
     }
 
     private final Path directory;
+    private final Path key;
     private final boolean readOnly;
     private final StoreLock lock;
     private final Journal journal;
@@ -62,6 +85,7 @@ public final class Store implements AutoCloseable
         final JournalWriter writer)
     {
         this.directory = directory;
+        this.key = key(directory);
         this.readOnly = readOnly;
         this.lock = lock;
         this.journal = journal;
@@ -132,6 +156,7 @@ public final class Store implements AutoCloseable
                 journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
+            WRITING.put(store.key, store);
             return store;
         }
         catch (final RuntimeException ex)
@@ -158,6 +183,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
+        awaitWriterInThisProcess(key(directory));
         final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalFileCheck.requireWhole(directory, snapshot);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
@@ -366,6 +392,7 @@ public final class Store implements AutoCloseable
      */
     public BranchInfo branch(final String name)
     {
+        refreshIfReading();
         return info(state(name));
     }
 
@@ -400,6 +427,7 @@ public final class Store implements AutoCloseable
     public JournalCursor readJournal()
     {
         checkOpen();
+        awaitAppends();
         return new JournalCursor(this, tailer(), branches);
     }
 
@@ -527,7 +555,7 @@ public final class Store implements AutoCloseable
         }
         if (state.forkEventLocation() == BranchState.NO_LOCATION)
         {
-            commit(); // created by this process and still in the ring
+            awaitAppends(); // created by this process and still in the ring
         }
         return eventAt(state.forkEventLocation());
     }
@@ -562,7 +590,7 @@ public final class Store implements AutoCloseable
     public int refresh()
     {
         checkOpen();
-        return readOnly ? indexer.catchUp() : 0;
+        return readOnly ? catchUp() : 0;
     }
 
     /**
@@ -593,6 +621,10 @@ public final class Store implements AutoCloseable
             return;
         }
         closed = true;
+        if (writer != null)
+        {
+            WRITING.remove(key, this);
+        }
         try
         {
             if (writer != null)
@@ -690,7 +722,7 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             return step < branch.length();
         }
         final long assigned;
@@ -742,7 +774,7 @@ public final class Store implements AutoCloseable
         BranchState state = branches.byName(name);
         if (state == null && readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             state = branches.byName(name);
         }
         if (state == null)
@@ -762,7 +794,70 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
+        }
+    }
+
+    /**
+     * A read-only store indexes what is new in the journal, after any writing store of this directory in this
+     * process has written what was appended to it so far.
+     */
+    private int catchUp()
+    {
+        awaitWriterInThisProcess(key);
+        return indexer.catchUp();
+    }
+
+    /**
+     * Makes every append that returned before the call readable from the journal: in a writing store, waits for its
+     * journal thread to write what is in the ring (no msync); in a read-only store, for that of a writing store of
+     * the same directory in this process, if there is one.
+     */
+    private void awaitAppends()
+    {
+        if (writer != null)
+        {
+            awaitWritten(writer);
+        }
+        else
+        {
+            awaitWriterInThisProcess(key);
+        }
+    }
+
+    private static void awaitWriterInThisProcess(final Path key)
+    {
+        final Store writing = WRITING.get(key);
+        if (writing != null)
+        {
+            awaitWritten(writing.writer);
+        }
+    }
+
+    private static void awaitWritten(final JournalWriter writer)
+    {
+        try
+        {
+            writer.awaitWritten();
+        }
+        catch (final ForklineException ex)
+        {
+            // the journal thread failed: the failure goes to the writer's next append; a reader reads what was written
+        }
+    }
+
+    /**
+     * @return the key of a store directory in {@link #WRITING}: the same for every path to it.
+     */
+    private static Path key(final Path directory)
+    {
+        try
+        {
+            return directory.toRealPath();
+        }
+        catch (final IOException ex)
+        {
+            return directory.toAbsolutePath().normalize();
         }
     }
 
