@@ -20,13 +20,16 @@ import java.util.function.UnaryOperator;
  *     call at that step an overridden result.</li>
  * </ul>
  * <pre>{@code
- * try (Recorder recorder = Recorder.live(store.startSession("task-42", startJson))) {
+ * try (Recorder recorder = Recorder.live(store.startSession("task-42", SessionStart.of("my-agent")))) {
  *     recorder.user("What is 6 x 7?");
  *     ModelTurn turn = recorder.model(requestJson, model::complete);
  *     ToolResult result = recorder.tool(turn.toolCalls().get(0), tools::run);
  *     recorder.end("done");
  * }
  * }</pre>
+ * Every value a call returns live comes back bit for bit on replay (see {@code docs/replay.md}). Events the
+ * recorder does not write (outcomes, annotations) are appended as typed events: {@link Outcome}, {@link Annotation}.
+ * <p>
  * Threading: a recorder belongs to one agent thread. Close it when done (a replay holds a cursor).
  */
 public interface Recorder extends AutoCloseable
@@ -112,16 +115,17 @@ public interface Recorder extends AutoCloseable
     ToolResult tool(ToolCall call, Function<ToolCall, ToolResult> live);
 
     /**
-     * A clock read.
+     * A clock read; a replay returns the recorded long exactly, whatever its size.
      *
      * @param live reads the clock, for example {@code System::currentTimeMillis}.
      */
     long clock(LongSupplier live);
 
     /**
-     * A random read.
+     * A random read; a replay returns the recorded double bit for bit ({@code -0.0} included).
      *
      * @param live draws the number, for example {@code random::nextDouble}.
+     * @throws IllegalArgumentException when the number is NaN or infinite, which JSON cannot hold; nothing is recorded.
      */
     double random(DoubleSupplier live);
 
@@ -130,8 +134,9 @@ public interface Recorder extends AutoCloseable
      *
      * @param name    what kind of effect, checked on replay.
      * @param request the request, a JSON text; stored in full and checked by hash on replay.
-     * @param live    performs the effect and returns its response, a JSON text.
-     * @return the response, a JSON text.
+     * @param live    performs the effect and returns its response, a JSON text (not null).
+     * @return the response as recorded, live and on replay alike: the JSON text without the white space between its
+     * tokens, every number and string exactly as written.
      */
     String effect(String name, String request, UnaryOperator<String> live);
 
