@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -54,9 +53,6 @@ public final class Store implements AutoCloseable
     /** Largest payload of one event, in bytes. */
     public static final int MAX_PAYLOAD_LENGTH = 1024 * 1024;
 
-    /** The stores open for writing in this process, by directory: readers here wait for their journal thread. */
-    private static final ConcurrentHashMap<Path, Store> WRITING = new ConcurrentHashMap<>();
-
     static
     {
         disableChronicleAnalytics();
@@ -85,7 +81,7 @@ public final class Store implements AutoCloseable
         final JournalWriter writer)
     {
         this.directory = directory;
-        this.key = key(directory);
+        this.key = InProcessWriters.key(directory);
         this.readOnly = readOnly;
         this.lock = lock;
         this.journal = journal;
@@ -156,7 +152,7 @@ public final class Store implements AutoCloseable
                 journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
-            WRITING.put(store.key, store);
+            InProcessWriters.add(store.key, writer);
             return store;
         }
         catch (final RuntimeException ex)
@@ -183,7 +179,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
-        awaitWriterInThisProcess(key(directory));
+        InProcessWriters.awaitWritten(InProcessWriters.key(directory));
         final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalFileCheck.requireWhole(directory, snapshot);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
@@ -623,7 +619,7 @@ public final class Store implements AutoCloseable
         closed = true;
         if (writer != null)
         {
-            WRITING.remove(key, this);
+            InProcessWriters.remove(key, writer);
         }
         try
         {
@@ -804,7 +800,7 @@ public final class Store implements AutoCloseable
      */
     private int catchUp()
     {
-        awaitWriterInThisProcess(key);
+        InProcessWriters.awaitWritten(key);
         return indexer.catchUp();
     }
 
@@ -817,47 +813,11 @@ public final class Store implements AutoCloseable
     {
         if (writer != null)
         {
-            awaitWritten(writer);
+            InProcessWriters.awaitWritten(writer);
         }
         else
         {
-            awaitWriterInThisProcess(key);
-        }
-    }
-
-    private static void awaitWriterInThisProcess(final Path key)
-    {
-        final Store writing = WRITING.get(key);
-        if (writing != null)
-        {
-            awaitWritten(writing.writer);
-        }
-    }
-
-    private static void awaitWritten(final JournalWriter writer)
-    {
-        try
-        {
-            writer.awaitWritten();
-        }
-        catch (final ForklineException ex)
-        {
-            // the journal thread failed: the failure goes to the writer's next append; a reader reads what was written
-        }
-    }
-
-    /**
-     * @return the key of a store directory in {@link #WRITING}: the same for every path to it.
-     */
-    private static Path key(final Path directory)
-    {
-        try
-        {
-            return directory.toRealPath();
-        }
-        catch (final IOException ex)
-        {
-            return directory.toAbsolutePath().normalize();
+            InProcessWriters.awaitWritten(key);
         }
     }
 
