@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventView;
 
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -53,10 +55,15 @@ final class RequestParts
         {
             return null;
         }
-        final ObjectNode rest = ((ObjectNode)node).deepCopy();
-        final JsonNode messages = rest.remove("messages");
-        final JsonNode tools = rest.remove("tools");
-        return new RequestParts(hash(messages), hash(tools), hash(rest));
+        final ObjectNode rest = new ObjectNode(JsonNodeFactory.instance);
+        for (final Map.Entry<String, JsonNode> field : node.properties())
+        {
+            if (!field.getKey().equals("messages") && !field.getKey().equals("tools"))
+            {
+                rest.set(field.getKey(), field.getValue());
+            }
+        }
+        return new RequestParts(hash(node.get("messages")), hash(node.get("tools")), hash(rest));
     }
 
     /**
