@@ -164,6 +164,11 @@ final class RecordedPayload
         {
             return false;
         }
+        if (end - first <= 18)
+        {
+            longValue = payload.parseLongAscii(start, end - start); // cannot overflow
+            return true;
+        }
         // accumulate negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
         long value = 0;
         for (int i = first; i < end; i++)

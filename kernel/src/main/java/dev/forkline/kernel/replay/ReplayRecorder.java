@@ -386,7 +386,7 @@ final class ReplayRecorder implements Recorder
     private Divergence.Change change(final EventView event, final EventKind kind, final String name)
     {
         final EventKind recordedKind = event == null ? null : event.kind();
-        if (recordedKind == null || (recordedKind == EventKind.SESSION_END && kind != EventKind.SESSION_END))
+        if (event == null || (recordedKind == EventKind.SESSION_END && kind != EventKind.SESSION_END))
         {
             return Divergence.Change.EXTRA_CALL;
         }
