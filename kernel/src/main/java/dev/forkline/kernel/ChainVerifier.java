@@ -21,6 +21,9 @@ import static dev.forkline.kernel.ChainSealDescriptor.*;
  * event's record digest waits in its branch's queue until the seal that covers it arrives; then the link is
  * recomputed from the previous seal of the branch and compared. Taking the previous link from the seal rather
  * than from the recomputation keeps a damage local: the event that was changed is the one named.
+ * <p>
+ * The events of a batch are put aside until its end: they join their branches' queues when it commits (they are
+ * sealed after that), and are forgotten when it does not, as every reader forgets them.
  */
 final class ChainVerifier
 {
@@ -54,6 +57,8 @@ final class ChainVerifier
         final byte[] expected = new byte[HASH_LENGTH];
         final byte[] sealed = new byte[HASH_LENGTH];
         final JournalBounds bounds = new JournalBounds();
+        final BatchTracker batches = new BatchTracker();
+        final List<Pending> batchEvents = new ArrayList<>();
         long sealedCount = 0;
         boolean cutShort = false;
 
@@ -81,25 +86,41 @@ final class ChainVerifier
                         {
                             continue; // checksum damage is verify()'s to report
                         }
-                        final BranchState branch = branches.byId(header.branchId());
-                        if (branch == null)
+                        final boolean inBatch = batches.event(header.flags(), dc.index());
+                        if (!inBatch && branches.byId(header.branchId()) == null)
                         {
                             continue;
                         }
-                        final BranchChain chain = chains.computeIfAbsent(branch.id, id -> new BranchChain());
-                        final EventKind kind = EventKind.fromCode(header.kindCode());
-                        final long step = header.step();
-                        if (chain.expectedStep >= 0 && step != chain.expectedStep)
-                        {
-                            note(problems, branch.name + "@" + step + " is out of order: step " + chain.expectedStep +
-                                " was expected (an event was removed, or events were reordered)");
-                        }
-                        chain.expectedStep = kind == EventKind.FORK ? step : step + 1;
                         final byte[] digest = new byte[HASH_LENGTH];
                         hash.digestRecord(record, 0, length, digest);
-                        final Pending pending = new Pending(dc.index(), branch.id, step, kind, digest);
-                        chain.pending.add(pending);
-                        unsealedByLocation.put(dc.index(), pending);
+                        final Pending pending = new Pending(dc.index(), header.branchId(), header.step(),
+                            EventKind.fromCode(header.kindCode()), digest);
+                        if (inBatch)
+                        {
+                            batchEvents.add(pending);
+                        }
+                        else
+                        {
+                            enqueue(pending, branches, chains, unsealedByLocation, problems);
+                        }
+                    }
+                    else if (BatchRecordDescriptor.isBatchRecord(record, length))
+                    {
+                        final int outcome = batches.record(record, length);
+                        if (outcome == BatchTracker.COMMITTED)
+                        {
+                            for (final Pending pending : batchEvents)
+                            {
+                                if (branches.byId(pending.branchId()) != null)
+                                {
+                                    enqueue(pending, branches, chains, unsealedByLocation, problems);
+                                }
+                            }
+                        }
+                        if (outcome == BatchTracker.COMMITTED || outcome == BatchTracker.ROLLED_BACK)
+                        {
+                            batchEvents.clear();
+                        }
                     }
                     else
                     {
@@ -167,6 +188,25 @@ final class ChainVerifier
             }
         }
         return new ChainReport(sealedCount, unsealedByLocation.size(), List.copyOf(problems), heads);
+    }
+
+    /**
+     * Puts an event in its branch's queue, to be checked against its seal when it comes.
+     */
+    private static void enqueue(final Pending pending, final BranchTable branches, final Int2ObjectHashMap<BranchChain> chains,
+        final Long2ObjectHashMap<Pending> unsealedByLocation, final List<String> problems)
+    {
+        final BranchState branch = branches.byId(pending.branchId());
+        final BranchChain chain = chains.computeIfAbsent(branch.id, id -> new BranchChain());
+        final long step = pending.step();
+        if (chain.expectedStep >= 0 && step != chain.expectedStep)
+        {
+            note(problems, branch.name + "@" + step + " is out of order: step " + chain.expectedStep +
+                " was expected (an event was removed, or events were reordered)");
+        }
+        chain.expectedStep = pending.kind() == EventKind.FORK ? step : step + 1;
+        chain.pending.add(pending);
+        unsealedByLocation.put(pending.location(), pending);
     }
 
     private static void note(final List<String> problems, final String problem)

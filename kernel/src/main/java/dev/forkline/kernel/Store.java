@@ -40,6 +40,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *     append typically microseconds after it returned, and surely once the writer's {@link #commit()} returned.
  *     It indexes new events whenever a query or a cursor reaches the end of what it has indexed, and on
  *     {@link #refresh()}.</li>
+ *     <li><b>Batches</b>: the appends of a {@link Batch} ({@link #beginBatch()}) are seen by no reader, here or
+ *     elsewhere, until the batch commits, and then all at once.</li>
  *     <li><b>Cursors go on</b>: {@link EventCursor#next()} and {@link JournalCursor#next()} return events appended
  *     after the cursor was made too, as soon as the journal has them; an export reads each session as it was when
  *     the export first met it.</li>
@@ -70,6 +72,9 @@ public final class Store implements AutoCloseable
     private final ThreadLocal<ExcerptTailer> threadTailers = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ExcerptTailer> openTailers = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final Object batchLock = new Object();
+    private Batch openBatch; // guarded by batchLock
+    private long lastBatchId; // guarded by batchLock
 
     private Store(
         final Path directory,
@@ -150,6 +155,12 @@ public final class Store implements AutoCloseable
             final BranchTable branches = indexer.branches();
             final JournalWriter writer = new JournalWriter(
                 journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
+            if (indexer.batchOpen())
+            {
+                // no writer but this one can write the store: the batch was left open by one that died
+                writer.abortFirst(indexer.openBatchId(), indexer.openBatchEvents());
+                indexer.rollBackOpenBatch();
+            }
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
             InProcessWriters.add(store.key, writer);
@@ -247,12 +258,21 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter startSession(final String sessionId, final TypedEvent start)
     {
+        return startSession(sessionId, startJson(start));
+    }
+
+    /**
+     * @return the payload of a typed {@code session.start}.
+     * @throws IllegalArgumentException when {@code start} is not a {@code session.start}.
+     */
+    static String startJson(final TypedEvent start)
+    {
         if (start == null || start.kind() != EventKind.SESSION_START)
         {
             throw new IllegalArgumentException("a session starts with a session.start event, not " +
                 (start == null ? "null" : start.kind().wireName()));
         }
-        return startSession(sessionId, start.toJson());
+        return start.toJson();
     }
 
     /**
@@ -260,10 +280,22 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos)
     {
+        return startSession(sessionId, startJson, timestampNanos, null);
+    }
+
+    /**
+     * @param batch the batch the session is started in (its monitor held), or null.
+     */
+    BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos, final Batch batch)
+    {
         checkWritable();
         final String id = sessionId == null ? SessionIds.newUlid() : SessionIds.validate(sessionId);
-        final BranchState state = branches.newRoot(id);
-        final BranchWriter branchWriter = new BranchWriter(this, state, writer);
+        final BranchState state = branches.newRoot(id, batch);
+        if (batch != null)
+        {
+            batch.add(state);
+        }
+        final BranchWriter branchWriter = new BranchWriter(this, state, writer, batch);
         branchWriter.appendInternal(EventKind.SESSION_START, startJson == null ? "{}" : startJson, timestampNanos);
         return branchWriter;
     }
@@ -288,8 +320,16 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter fork(final String branch, final long step, final String reason, final long timestampNanos)
     {
+        return fork(branch, step, reason, timestampNanos, null);
+    }
+
+    /**
+     * @param batch the batch the fork is made in (its monitor held), or null.
+     */
+    BranchWriter fork(final String branch, final long step, final String reason, final long timestampNanos, final Batch batch)
+    {
         checkWritable();
-        final BranchState parent = state(branch);
+        final BranchState parent = batch == null ? state(branch) : batchState(branch);
         if (step < 0)
         {
             throw new IllegalArgumentException("fork step must not be negative: " + step);
@@ -297,15 +337,20 @@ public final class Store implements AutoCloseable
         final long head;
         synchronized (parent)
         {
-            head = parent.nextStep;
+            // outside the batch that appends to the parent, only the parent's committed steps can be forked
+            head = parent.batch == batch ? parent.nextStep : parent.committedNextStep();
         }
         if (step > head)
         {
             throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
                 "cannot fork " + branch + "@" + step + ": the branch has " + head + " steps (fork at 0.." + head + ")");
         }
-        final BranchState child = branches.newFork(parent, step);
-        final BranchWriter branchWriter = new BranchWriter(this, child, writer);
+        final BranchState child = branches.newFork(parent, step, batch);
+        if (batch != null)
+        {
+            batch.add(child);
+        }
+        final BranchWriter branchWriter = new BranchWriter(this, child, writer, batch);
         branchWriter.appendInternal(EventKind.FORK,
             "{\"parent\":" + Json.quote(parent.name) + ",\"at\":" + step + ",\"reason\":" + Json.quote(reason) + "}",
             timestampNanos);
@@ -318,8 +363,87 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter writer(final String branch)
     {
+        return writer(branch, null);
+    }
+
+    /**
+     * @param batch the batch the writer appends in (its monitor held), or null; a committed branch is taken for it.
+     */
+    BranchWriter writer(final String branch, final Batch batch)
+    {
         checkWritable();
-        return new BranchWriter(this, state(branch), writer);
+        if (batch == null)
+        {
+            return new BranchWriter(this, state(branch), writer, null);
+        }
+        final BranchState state = batchState(branch);
+        synchronized (state)
+        {
+            if (state.batch == null)
+            {
+                state.batch = batch;
+                state.batchFirstStep = state.nextStep;
+                batch.add(state);
+            }
+        }
+        return new BranchWriter(this, state, writer, batch);
+    }
+
+    /**
+     * Begins a batch: appends made through its writers are readable all at once when it commits, or never (see
+     * {@link Batch} for the rules). One batch at a time per store.
+     *
+     * @throws IllegalStateException when a batch of this store is open.
+     * @throws ForklineException     {@code READ_ONLY}, {@code STORE_CLOSED}.
+     */
+    public Batch beginBatch()
+    {
+        checkWritable();
+        synchronized (batchLock)
+        {
+            if (openBatch != null)
+            {
+                throw new IllegalStateException("a batch of store " + directory + " is open already (one at a time)");
+            }
+            lastBatchId = Math.max(nowNanos(), lastBatchId + 1);
+            final Batch batch = new Batch(this, lastBatchId);
+            writer.beginBatch(batch);
+            openBatch = batch;
+            return batch;
+        }
+    }
+
+    void endBatch(final Batch batch, final boolean commit)
+    {
+        writer.endBatch(commit);
+    }
+
+    /**
+     * @param endWritten false when the journal thread never got to the end of the batch (it failed): what the batch
+     *                   registered is dropped here, and the journal keeps the batch open for the next writer to roll back.
+     */
+    void batchEnded(final Batch batch, final boolean endWritten)
+    {
+        if (!endWritten)
+        {
+            branches.dropPending();
+        }
+        synchronized (batchLock)
+        {
+            if (openBatch == batch)
+            {
+                openBatch = null;
+            }
+        }
+    }
+
+    /**
+     * @return a branch of the open batch or a committed one, by name.
+     */
+    private BranchState batchState(final String name)
+    {
+        final BranchState pending = name == null ? null : branches.pendingByName(name);
+        return pending != null ? pending : state(name);
     }
 
     /**
@@ -418,7 +542,8 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * Reads every record of the journal in the order it was written, from the start.
+     * Reads every record of the journal in the order it was written, from the start (the events of a batch at its
+     * commit record, see {@link JournalCursor}).
      */
     public JournalCursor readJournal()
     {
@@ -634,6 +759,22 @@ public final class Store implements AutoCloseable
                         branch.nextStep += 0;
                     }
                 }
+                for (final BranchState branch : branches.pendingBranches())
+                {
+                    synchronized (branch)
+                    {
+                        branch.nextStep += 0;
+                    }
+                }
+                final Batch batch;
+                synchronized (batchLock)
+                {
+                    batch = openBatch;
+                }
+                if (batch != null)
+                {
+                    batch.abort(); // a batch open at close is rolled back
+                }
                 writer.stop();
                 writeSnapshot();
             }
@@ -724,7 +865,7 @@ public final class Store implements AutoCloseable
         final long assigned;
         synchronized (branch)
         {
-            assigned = branch.nextStep;
+            assigned = branch.committedNextStep(); // the steps of an open batch are not readable
         }
         if (step >= assigned)
         {
@@ -751,7 +892,7 @@ public final class Store implements AutoCloseable
             final long assigned;
             synchronized (branch)
             {
-                assigned = branch.nextStep;
+                assigned = branch.committedNextStep();
             }
             if (assigned > branch.length())
             {
@@ -821,9 +962,30 @@ public final class Store implements AutoCloseable
         }
     }
 
-    private ExcerptTailer tailer()
+    ExcerptTailer tailer()
     {
         return journal.createTailer();
+    }
+
+    /**
+     * For a reader of this store's own journal that read the commit record of batch {@code batchId}: waits until the
+     * journal thread has made the batch readable, which it does right after writing the record.
+     */
+    void awaitBatchEnd(final long batchId)
+    {
+        final Batch batch;
+        synchronized (batchLock)
+        {
+            batch = openBatch;
+        }
+        if (batch != null && batch.id() == batchId)
+        {
+            final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            while (!batch.isEnded() && writer.isRunning())
+            {
+                idle.idle();
+            }
+        }
     }
 
     private BranchInfo info(final BranchState branch)

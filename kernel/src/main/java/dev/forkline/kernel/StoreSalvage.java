@@ -60,14 +60,15 @@ final class StoreSalvage
 
     private static SalvageReport copy(final Path damaged, final Path target, final Path destination)
     {
-        final VerifyReport source = CutJournalVerifier.verify(damaged, JournalFileCheck.find(damaged));
+        final CutJournalVerifier account = CutJournalVerifier.read(damaged, JournalFileCheck.find(damaged));
+        final VerifyReport source = account.report();
         final Path temporary = createTemporary(destination);
         final SalvageCopy copy;
         try
         {
             try (Store store = Store.open(temporary))
             {
-                copy = SalvageCopy.copy(damaged, store);
+                copy = SalvageCopy.copy(damaged, store, account.committedBatches());
             }
             force(temporary);
         }

@@ -29,8 +29,10 @@ final class StoreVerifier
         long events = 0;
         long bytes = 0;
         long damagedCount = 0;
+        final List<VerifyReport.UncommittedBatch> uncommitted;
         try (JournalCursor cursor = store.readJournal())
         {
+            cursor.reportUncommitted();
             while (cursor.next())
             {
                 final EventView event = cursor.event();
@@ -61,6 +63,7 @@ final class StoreVerifier
                     affected.add(branch.session);
                 }
             }
+            uncommitted = cursor.uncommitted(!store.isReadOnly() || StoreLock.lastWriterAlive(store.directory()));
         }
         for (final BranchState branch : branches.all())
         {
@@ -74,7 +77,7 @@ final class StoreVerifier
             }
         }
         return new VerifyReport(events, bytes, List.copyOf(damaged), damagedCount, List.copyOf(indexProblems),
-            List.copyOf(affected));
+            List.copyOf(affected), uncommitted);
     }
 
     private static void note(final List<String> problems, final String problem)

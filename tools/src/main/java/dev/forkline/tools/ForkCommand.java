@@ -62,7 +62,7 @@ final class ForkCommand implements Callable<Integer>
         return Forkline.EXIT_OK;
     }
 
-    private record OverrideEvent(EventKind kind, String data)
+    record OverrideEvent(EventKind kind, String data)
     {
     }
 

@@ -21,7 +21,7 @@ import java.util.Arrays;
     subcommands = {
         DemoCommand.class, LsCommand.class, ShowCommand.class, TailCommand.class, TreeCommand.class,
         DiffCommand.class, ForkCommand.class, ImportCommand.class, ExportCommand.class, VerifyCommand.class,
-        SalvageCommand.class, StatsCommand.class, CommandLine.HelpCommand.class })
+        SalvageCommand.class, StatsCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class })
 public final class Forkline implements Runnable
 {
     static final int EXIT_OK = 0;

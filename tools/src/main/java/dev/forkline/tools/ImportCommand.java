@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = {"Bring recordings from other agent projects into the store.",
-        "Every file is read and checked before anything is written: a failed import changes nothing.",
+        "Every file is read and checked before anything is written, and the import is written as one batch:",
+        "a failed or interrupted import (bad input, a full disk, Ctrl-C, a crash) changes nothing, and can be run again.",
         "Sessions are named after their file (openai-chat: <file>-<line>), or by --session."})
 final class ImportCommand implements Callable<Integer>
 {

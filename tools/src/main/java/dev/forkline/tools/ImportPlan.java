@@ -1,6 +1,7 @@
 package dev.forkline.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forkline.kernel.Batch;
 import dev.forkline.kernel.BranchWriter;
 import dev.forkline.kernel.EventFlags;
 import dev.forkline.kernel.EventKind;
@@ -17,7 +18,8 @@ import java.util.Set;
 
 /**
  * Everything an import will write, read and checked in full before the store is touched: a malformed
- * file fails the import with nothing written.
+ * file fails the import with nothing written. The whole import is written in one {@link Batch}, so that
+ * readers see all of it or, when writing fails or the process is stopped, none of it.
  */
 final class ImportPlan
 {
@@ -93,44 +95,48 @@ final class ImportPlan
     }
 
     /**
-     * Writes every entry in order and waits until they are in the journal.
+     * Writes every entry in order, in one batch, and returns once the batch is committed. When anything fails
+     * (a full disk) the batch is rolled back: the store is as it was.
      */
     void write(final Store store, final ProgressBar progress)
     {
-        final Map<String, BranchWriter> writers = new HashMap<>();
-        long done = 0;
-        for (final Entry entry : entries)
+        try (Batch batch = store.beginBatch())
         {
-            switch (entry.kind())
+            final Map<String, BranchWriter> writers = new HashMap<>();
+            long done = 0;
+            for (final Entry entry : entries)
             {
-                case SESSION_START -> writers.put(entry.branch(),
-                    store.startSession(entry.branch(), entry.payload(), entry.timestampNanos()));
-                case FORK ->
+                switch (entry.kind())
                 {
-                    final BranchWriter fork = store.fork(entry.parent(), entry.step(), entry.payload(), entry.timestampNanos());
-                    if (!fork.branch().equals(entry.branch()))
+                    case SESSION_START -> writers.put(entry.branch(),
+                        batch.startSession(entry.branch(), entry.payload(), entry.timestampNanos()));
+                    case FORK ->
                     {
-                        throw new IllegalStateException("fork created " + fork.branch() + ", expected " + entry.branch());
+                        final BranchWriter fork = batch.fork(entry.parent(), entry.step(), entry.payload(), entry.timestampNanos());
+                        if (!fork.branch().equals(entry.branch()))
+                        {
+                            throw new IllegalStateException("fork created " + fork.branch() + ", expected " + entry.branch());
+                        }
+                        writers.put(entry.branch(), fork);
                     }
-                    writers.put(entry.branch(), fork);
+                    default ->
+                    {
+                        final BranchWriter writer = writers.get(entry.branch());
+                        if (entry.binary() != null)
+                        {
+                            writer.append(entry.kind(), entry.flags(), entry.timestampNanos(),
+                                new UnsafeBuffer(entry.binary()), 0, entry.binary().length);
+                        }
+                        else
+                        {
+                            writer.append(entry.kind(), entry.flags(), entry.timestampNanos(), entry.payload());
+                        }
+                    }
                 }
-                default ->
-                {
-                    final BranchWriter writer = writers.get(entry.branch());
-                    if (entry.binary() != null)
-                    {
-                        writer.append(entry.kind(), entry.flags(), entry.timestampNanos(),
-                            new UnsafeBuffer(entry.binary()), 0, entry.binary().length);
-                    }
-                    else
-                    {
-                        writer.append(entry.kind(), entry.flags(), entry.timestampNanos(), entry.payload());
-                    }
-                }
+                progress.update(++done);
             }
-            progress.update(++done);
+            batch.commit();
         }
-        store.commit();
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * UTF-8 are an {@link InputException} naming the file and the line.
  * <p>
  * Lines are split at {@code \n} bytes, which never occur inside a multi-byte UTF-8 sequence; a {@code \r}
- * before it is dropped.
+ * before it is dropped, and so is a byte order mark at the start of the file (as Windows tools write).
  */
 final class InputText implements AutoCloseable
 {
@@ -63,7 +63,7 @@ final class InputText implements AutoCloseable
                 " bytes for one document");
         }
         final byte[] bytes = Files.readAllBytes(file);
-        return decode(file.toString(), bytes, bytes.length, 1);
+        return withoutByteOrderMark(decode(file.toString(), bytes, bytes.length, 1));
     }
 
     /**
@@ -115,7 +115,13 @@ final class InputText implements AutoCloseable
         {
             length--;
         }
-        return decode(source, line, length, lineNumber);
+        final String text = decode(source, line, length, lineNumber);
+        return lineNumber == 1 ? withoutByteOrderMark(text) : text;
+    }
+
+    private static String withoutByteOrderMark(final String text)
+    {
+        return text.startsWith("\ufeff") ? text.substring(1) : text;
     }
 
     /**

@@ -57,18 +57,57 @@ final class Json
     }
 
     /**
-     * @return the compact text of a node.
+     * @return the compact text of a node; a lone UTF-16 surrogate (half of a pair escaped without the other half,
+     * which is no character and has no UTF-8 form) becomes U+FFFD.
      */
     static String write(final JsonNode node)
     {
         try
         {
-            return MAPPER.writeValueAsString(node);
+            return wellFormed(MAPPER.writeValueAsString(node));
         }
         catch (final JsonProcessingException ex)
         {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * @return the text with each lone surrogate replaced by U+FFFD (the text itself when it has none).
+     */
+    static String wellFormed(final String text)
+    {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (!Character.isSurrogate(c))
+            {
+                if (out != null)
+                {
+                    out.append(c);
+                }
+                continue;
+            }
+            final boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1));
+            if (out == null && !paired)
+            {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (paired)
+            {
+                if (out != null)
+                {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            }
+            else
+            {
+                out.append('\ufffd');
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     static String pretty(final JsonNode node)
@@ -169,7 +208,18 @@ final class Json
     }
 
     /**
-     * @return message content as text: a string as is; a list of parts as their {@code text} joined.
+     * @return message content as text, {@code ""} when there is none (a tool result's or a user message's content is
+     * always a string).
+     */
+    static String contentOrEmpty(final JsonNode value)
+    {
+        final String content = content(value);
+        return content == null ? "" : content;
+    }
+
+    /**
+     * @return message content as text: a string as is; a list of parts as their {@code text} joined; null when
+     * there is none.
      */
     static String content(final JsonNode value)
     {

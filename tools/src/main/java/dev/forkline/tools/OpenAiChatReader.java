@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Reads OpenAI chat JSONL ({@code {"messages":[…], "tools":[…]}} a line) as one session a line, named
- * {@code <file>-<line>}. A tool message must answer a tool call made before it.
+ * {@code <file>-<line>}. A tool message must answer a tool call made before it: the latest with its id, as ids
+ * may come again in later turns (never twice in one).
  */
 final class OpenAiChatReader
 {
@@ -51,52 +50,41 @@ final class OpenAiChatReader
             start.putObject("tags").put("source", "openai-chat").put("file", source).put("line", number);
             final ImportPlan.Draft draft = plan.draft(SessionNames.sanitise(baseName + "-" + number), where,
                 startNanos + number * 1_000_000L, start);
-            final Map<String, String> callNames = new HashMap<>();
+            final ToolCallLedger ledger = new ToolCallLedger();
             for (int i = 0; i < messages.size(); i++)
             {
                 final JsonNode message = messages.get(i);
                 final String role = Json.text(message, "role");
-                final String content = Json.content(message.get("content"));
                 if (role == null)
                 {
                     throw new InputException(where + ": messages[" + i + "] has no \"role\"");
                 }
                 switch (role)
                 {
-                    case "system", "developer" -> draft.add(EventKind.SYSTEM, Json.object().put("content", content));
-                    case "user" -> draft.add(EventKind.USER, Json.object().put("content", content));
+                    case "system", "developer" -> draft.add(EventKind.SYSTEM, Json.object().put("content",
+                        Json.contentOrEmpty(message.get("content"))));
+                    case "user" -> draft.add(EventKind.USER, Json.object().put("content", Json.contentOrEmpty(message.get("content"))));
                     case "assistant" ->
                     {
-                        final ObjectNode response = Json.object().put("content", content);
+                        final ObjectNode response = Json.object().put("content", Json.content(message.get("content")));
                         final ArrayNode calls = response.putArray("tool_calls");
+                        ledger.nextTurn();
                         for (final JsonNode call : message.path("tool_calls"))
                         {
-                            final String id = Json.text(call, "id");
-                            final String name = Json.text(call.path("function"), "name");
-                            if (id == null || name == null)
-                            {
-                                throw new InputException(where + ": messages[" + i + "]: a tool call needs \"id\" and \"function.name\"");
-                            }
-                            if (callNames.containsKey(id))
-                            {
-                                throw new InputException(where + ": messages[" + i + "]: tool call id '" + id + "' is used twice");
-                            }
-                            final JsonNode arguments = call.path("function").get("arguments");
-                            calls.addObject().put("id", id).put("name", name).put("arguments",
-                                arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
-                            callNames.put(id, name);
+                            ledger.add(where + ": messages[" + i + "]", calls, Json.text(call, "id"),
+                                Json.text(call.path("function"), "name"), call.path("function").get("arguments"));
                         }
                         draft.add(EventKind.MODEL_RESPONSE, response);
                     }
                     case "tool" ->
                     {
                         final String id = Json.text(message, "tool_call_id");
-                        if (id == null || !callNames.containsKey(id))
+                        if (!ledger.knows(id))
                         {
                             throw new InputException(where + ": messages[" + i + "] answers no earlier tool call (" + id + ")");
                         }
-                        draft.add(EventKind.TOOL_RESULT, Json.object().put("tool_call_id", id).put("name", callNames.get(id))
-                            .put("content", content).put("error", false));
+                        draft.add(EventKind.TOOL_RESULT, Json.object().put("tool_call_id", id).put("name", ledger.name(id))
+                            .put("content", Json.contentOrEmpty(message.get("content"))).put("error", false));
                     }
                     default -> throw new InputException(where + ": messages[" + i + "] has unknown role '" + role + "'");
                 }

@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an OpenHands event array as one session.
+ * Reads an OpenHands event array as one session, in the order of the events' ids (the order OpenHands gave them,
+ * whatever the order of the array).
  * <ul>
+ * <li>A {@code system} action becomes {@code system}, and its {@code tools} the session's tools.</li>
  * <li>A user message becomes {@code user}; an agent message {@code model.response}.</li>
  * <li>An action with {@code tool_call_metadata} becomes the {@code model.response} it came from (once per
  * model response, which may carry several calls), with its tool calls, model and usage.</li>
@@ -20,9 +25,22 @@ import java.util.Set;
  * no call behind it becomes an {@code effect}.</li>
  * <li>A {@code finish} action ends the session with status {@code finished}.</li>
  * </ul>
+ * Refused: an event without a whole-number id, an id that comes twice, a cause that is not an earlier event, and a
+ * timestamp more than {@link #CLOCK_SLACK_NANOS} before that of an earlier event (the ids and the times disagree
+ * on the order, as in a file whose ids were rewritten).
  */
 final class OpenHandsReader
 {
+    /**
+     * How far a timestamp may lie before an earlier event's: OpenHands takes the time just before it assigns the id,
+     * so events added at once by two threads may be a little out of time order.
+     */
+    static final long CLOCK_SLACK_NANOS = 1_000_000_000L;
+
+    private record Event(JsonNode json, long id, long nanos, int entry)
+    {
+    }
+
     private OpenHandsReader()
     {
     }
@@ -33,19 +51,22 @@ final class OpenHandsReader
         {
             throw new InputException(source + ": not a JSON array of OpenHands events");
         }
+        final List<Event> events = inOrder(source, root);
         final ObjectNode start = Json.object().put("agent", "openhands").put("model", model(root));
-        start.putArray("tools");
+        start.set("tools", tools(root));
         start.putObject("tags").put("source", "openhands").put("file", source);
-        final ImportPlan.Draft draft = plan.draft(session, source, root.isEmpty() ? 0 : time(source, root.get(0)), start);
+        final ImportPlan.Draft draft = plan.draft(session, source, events.isEmpty() ? 0 : events.get(0).nanos(), start);
 
         final Map<Long, String> callOfAction = new HashMap<>();
-        final Map<String, String> callNames = new HashMap<>();
+        final ToolCallLedger ledger = new ToolCallLedger();
         final Set<String> responses = new HashSet<>();
+        JsonNode lastResponse = null;
         boolean finished = false;
-        for (final JsonNode event : root)
+        for (final Event entry : events)
         {
-            final String where = source + ": event " + event.path("id").asText("?");
-            final long ts = time(source, event);
+            final JsonNode event = entry.json();
+            final String where = source + ": event " + entry.id();
+            final long ts = entry.nanos();
             final JsonNode metadata = event.get("tool_call_metadata");
             final String action = Json.text(event, "action");
             final String observation = Json.text(event, "observation");
@@ -55,18 +76,19 @@ final class OpenHandsReader
                 finished |= "finish".equals(action);
                 if (metadata != null && metadata.isObject())
                 {
-                    final String callId = Json.text(metadata, "tool_call_id");
-                    callOfAction.put(event.path("id").asLong(), callId);
+                    callOfAction.put(entry.id(), Json.text(metadata, "tool_call_id"));
                     final JsonNode response = metadata.path("model_response");
                     final String responseId = Json.text(response, "id");
-                    if (responseId == null || responses.add(responseId))
+                    // the actions of one model response carry it each; without an id, the same response twice in a row
+                    if (responseId != null ? responses.add(responseId) : !response.equals(lastResponse))
                     {
-                        draft.add(EventKind.MODEL_RESPONSE, ts, modelResponse(where, response, metadata, callNames));
+                        draft.add(EventKind.MODEL_RESPONSE, ts, modelResponse(where, response, metadata, ledger));
                     }
+                    lastResponse = response;
                 }
                 else if ("message".equals(action) && "user".equals(eventSource))
                 {
-                    draft.add(EventKind.USER, ts, Json.object().put("content", Json.text(event.path("args"), "content")));
+                    draft.add(EventKind.USER, ts, Json.object().put("content", Json.contentOrEmpty(event.path("args").get("content"))));
                 }
                 else if ("message".equals(action) || "finish".equals(action))
                 {
@@ -77,7 +99,7 @@ final class OpenHandsReader
                 }
                 else if ("system".equals(action))
                 {
-                    draft.add(EventKind.SYSTEM, ts, Json.object().put("content", Json.text(event.path("args"), "content")));
+                    draft.add(EventKind.SYSTEM, ts, Json.object().put("content", Json.contentOrEmpty(event.path("args").get("content"))));
                 }
                 else
                 {
@@ -94,11 +116,10 @@ final class OpenHandsReader
                 {
                     callId = callOfAction.get(event.get("cause").asLong());
                 }
-                final String content = Json.text(event, "content");
-                if (callId != null)
+                final String content = Json.contentOrEmpty(event.get("content"));
+                if (ledger.knows(callId))
                 {
-                    final String name = callNames.getOrDefault(callId, Json.text(metadata, "function_name"));
-                    draft.add(EventKind.TOOL_RESULT, ts, Json.object().put("tool_call_id", callId).put("name", name)
+                    draft.add(EventKind.TOOL_RESULT, ts, Json.object().put("tool_call_id", callId).put("name", ledger.name(callId))
                         .put("content", content).put("error", "error".equals(observation)));
                 }
                 else
@@ -117,32 +138,69 @@ final class OpenHandsReader
         draft.add(EventKind.SESSION_END, Json.object().put("status", finished ? "finished" : "unknown"));
     }
 
+    /**
+     * @return the events in the order of their ids, checked to be a causal order.
+     */
+    private static List<Event> inOrder(final String source, final JsonNode root)
+    {
+        final List<Event> events = new ArrayList<>(root.size());
+        final Map<Long, Integer> entries = new HashMap<>();
+        for (int i = 0; i < root.size(); i++)
+        {
+            final JsonNode event = root.get(i);
+            final JsonNode id = event.get("id");
+            if (id == null || !id.isIntegralNumber() || !id.canConvertToLong())
+            {
+                throw new InputException(source + ": entry " + i + " of the array has no whole-number \"id\"");
+            }
+            final Integer before = entries.put(id.asLong(), i);
+            if (before != null)
+            {
+                throw new InputException(source + ": event " + id.asLong() + " comes twice (entries " + before + " and " + i + ")");
+            }
+            events.add(new Event(event, id.asLong(), time(source, event), i));
+        }
+        events.sort(Comparator.comparingLong(Event::id));
+        long latest = Long.MIN_VALUE;
+        Event latestEvent = null;
+        for (final Event event : events)
+        {
+            final JsonNode cause = event.json().get("cause");
+            if (cause != null && !cause.isNull() && (!cause.isIntegralNumber() || cause.asLong() >= event.id()))
+            {
+                throw new InputException(source + ": event " + event.id() + " (entry " + event.entry() + "): its cause " + cause +
+                    " is not an earlier event");
+            }
+            if (latestEvent != null && event.nanos() < latest - CLOCK_SLACK_NANOS)
+            {
+                throw new InputException(source + ": event " + event.id() + " (entry " + event.entry() + ") has a timestamp " +
+                    Timestamps.iso(event.nanos()) + " before that of event " + latestEvent.id() + " (" + Timestamps.iso(latest) +
+                    "): its ids and timestamps disagree on the order of events");
+            }
+            if (event.nanos() > latest)
+            {
+                latest = event.nanos();
+                latestEvent = event;
+            }
+        }
+        return events;
+    }
+
     private static ObjectNode modelResponse(
-        final String where, final JsonNode response, final JsonNode metadata, final Map<String, String> callNames)
+        final String where, final JsonNode response, final JsonNode metadata, final ToolCallLedger ledger)
     {
         final JsonNode message = response.path("choices").path(0).path("message");
         final ObjectNode out = Json.object().put("content", Json.content(message.get("content")));
         final ArrayNode calls = out.putArray("tool_calls");
+        ledger.nextTurn();
         for (final JsonNode call : message.path("tool_calls"))
         {
-            final String id = Json.text(call, "id");
-            final String name = Json.text(call.path("function"), "name");
-            if (id == null || name == null)
-            {
-                throw new InputException(where + ": a tool call needs \"id\" and \"function.name\"");
-            }
-            checkNewCall(where, id, callNames);
-            final JsonNode arguments = call.path("function").get("arguments");
-            calls.addObject().put("id", id).put("name", name)
-                .put("arguments", arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
-            callNames.put(id, name);
+            ledger.add(where, calls, Json.text(call, "id"), Json.text(call.path("function"), "name"),
+                call.path("function").get("arguments"));
         }
         if (calls.isEmpty() && Json.text(metadata, "tool_call_id") != null)
         {
-            final String id = Json.text(metadata, "tool_call_id");
-            checkNewCall(where, id, callNames);
-            calls.addObject().put("id", id).put("name", Json.text(metadata, "function_name")).put("arguments", "{}");
-            callNames.put(id, Json.text(metadata, "function_name"));
+            ledger.add(where, calls, Json.text(metadata, "tool_call_id"), Json.text(metadata, "function_name"), null);
         }
         out.put("model", Json.text(response, "model"));
         if (response.has("usage"))
@@ -150,14 +208,6 @@ final class OpenHandsReader
             out.set("usage", response.get("usage"));
         }
         return out;
-    }
-
-    private static void checkNewCall(final String where, final String id, final Map<String, String> callNames)
-    {
-        if (callNames.containsKey(id))
-        {
-            throw new InputException(where + ": tool call id '" + id + "' is used twice");
-        }
     }
 
     private static long time(final String source, final JsonNode event)
@@ -188,5 +238,20 @@ final class OpenHandsReader
             }
         }
         return null;
+    }
+
+    /**
+     * @return the tools of the first {@code system} action, or an empty list.
+     */
+    private static JsonNode tools(final JsonNode root)
+    {
+        for (final JsonNode event : root)
+        {
+            if ("system".equals(Json.text(event, "action")) && event.path("args").path("tools").isArray())
+            {
+                return event.path("args").path("tools");
+            }
+        }
+        return Json.array();
     }
 }

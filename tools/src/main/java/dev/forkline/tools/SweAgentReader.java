@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Reads a SWE-agent {@code .traj} (all three generations) as one session from its {@code history}.
@@ -15,8 +13,11 @@ import java.util.Map;
  * <li>Assistant messages become {@code model.response}; their {@code tool_calls} are kept, and an older
  * message with only an {@code action} gets one call, {@code {"command": action}}, named after the
  * action's first word.</li>
- * <li>Tool messages become {@code tool.result} linked through {@code tool_call_ids}; in the oldest
- * generation the user message that answers an action is its result.</li>
+ * <li>Tool messages become {@code tool.result} linked through {@code tool_call_ids} to the latest call with that
+ * id (ids may come again in later turns); in the oldest generation the user message that answers an action is
+ * its result.</li>
+ * <li>Demonstrations ({@code is_demo}) are kept, flagged {@code "demo": true}: a demonstration's observation
+ * answers only a demonstration's action, so the task's first message after them stays a user message.</li>
  * <li>{@code info.exit_status} becomes an {@code outcome} (label; the reward is unknown, null) and the
  * {@code session.end} status.</li>
  * </ul>
@@ -40,8 +41,9 @@ final class SweAgentReader
         start.putObject("tags").put("source", "swe-agent").put("file", source);
         final ImportPlan.Draft draft = plan.draft(session, source, startNanos, start);
 
-        final Map<String, String> callNames = new HashMap<>();
+        final ToolCallLedger ledger = new ToolCallLedger();
         final ArrayDeque<String> unanswered = new ArrayDeque<>();
+        boolean unansweredDemo = false;
         for (int i = 0; i < history.size(); i++)
         {
             final JsonNode message = history.get(i);
@@ -51,60 +53,46 @@ final class SweAgentReader
             {
                 throw new InputException(where + ": no \"role\"");
             }
-            final String content = Json.content(message.get("content"));
+            final boolean demo = message.path("is_demo").asBoolean(false);
             switch (role)
             {
-                case "system" -> draft.add(EventKind.SYSTEM, Json.object().put("content", content));
+                case "system" -> draft.add(EventKind.SYSTEM,
+                    demo(Json.object().put("content", Json.contentOrEmpty(message.get("content"))), demo));
                 case "user" ->
                 {
-                    if (!unanswered.isEmpty() && !message.path("is_demo").asBoolean(false))
+                    final String content = Json.contentOrEmpty(message.get("content"));
+                    if (!unanswered.isEmpty() && demo == unansweredDemo)
                     {
-                        draft.add(EventKind.TOOL_RESULT, result(unanswered.removeFirst(), callNames, content));
+                        draft.add(EventKind.TOOL_RESULT, demo(result(unanswered.removeFirst(), ledger, content), demo));
                     }
                     else
                     {
-                        draft.add(EventKind.USER, Json.object().put("content", content));
+                        unanswered.clear();
+                        draft.add(EventKind.USER, demo(Json.object().put("content", content), demo));
                     }
                 }
                 case "assistant" ->
                 {
-                    final ObjectNode response = Json.object().put("content", content);
+                    final ObjectNode response = Json.object().put("content", Json.content(message.get("content")));
                     final ArrayNode calls = response.putArray("tool_calls");
+                    ledger.nextTurn();
                     unanswered.clear();
+                    unansweredDemo = demo;
                     for (final JsonNode call : message.path("tool_calls"))
                     {
-                        final JsonNode function = call.path("function");
-                        final JsonNode arguments = function.get("arguments");
                         final String id = Json.text(call, "id");
-                        final String name = Json.text(function, "name");
-                        if (id == null || name == null)
-                        {
-                            throw new InputException(where + ": a tool call needs \"id\" and \"function.name\"");
-                        }
-                        if (callNames.containsKey(id))
-                        {
-                            throw new InputException(where + ": tool call id '" + id + "' is used twice");
-                        }
-                        calls.addObject().put("id", id).put("name", name)
-                            .put("arguments", arguments == null ? "{}" : arguments.isTextual() ? arguments.asText() : Json.write(arguments));
-                        callNames.put(id, name);
+                        ledger.add(where, calls, id, Json.text(call.path("function"), "name"), call.path("function").get("arguments"));
                         unanswered.add(id);
                     }
                     final String action = Json.text(message, "action");
                     if (calls.isEmpty() && action != null && !action.isBlank())
                     {
                         final String id = "swe-" + i;
-                        if (callNames.containsKey(id))
-                        {
-                            throw new InputException(where + ": tool call id '" + id + "' is used twice");
-                        }
-                        final String name = action.strip().split("\\s+", 2)[0];
-                        calls.addObject().put("id", id).put("name", name)
-                            .put("arguments", Json.write(Json.object().put("command", action)));
-                        callNames.put(id, name);
+                        ledger.add(where, calls, id, action.strip().split("\\s+", 2)[0],
+                            Json.object().put("command", action));
                         unanswered.add(id);
                     }
-                    draft.add(EventKind.MODEL_RESPONSE, response);
+                    draft.add(EventKind.MODEL_RESPONSE, demo(response, demo));
                 }
                 case "tool" ->
                 {
@@ -114,12 +102,12 @@ final class SweAgentReader
                     {
                         id = unanswered.peekFirst();
                     }
-                    if (id == null || !callNames.containsKey(id))
+                    if (!ledger.knows(id))
                     {
                         throw new InputException(where + ": tool message answers no known tool call (" + id + ")");
                     }
                     unanswered.remove(id);
-                    draft.add(EventKind.TOOL_RESULT, result(id, callNames, content));
+                    draft.add(EventKind.TOOL_RESULT, demo(result(id, ledger, Json.contentOrEmpty(message.get("content"))), demo));
                 }
                 default -> throw new InputException(where + ": unknown role '" + role + "'");
             }
@@ -132,9 +120,14 @@ final class SweAgentReader
         draft.add(EventKind.SESSION_END, Json.object().put("status", status == null ? "unknown" : status));
     }
 
-    private static ObjectNode result(final String id, final Map<String, String> callNames, final String content)
+    private static ObjectNode demo(final ObjectNode payload, final boolean demo)
     {
-        return Json.object().put("tool_call_id", id).put("name", callNames.get(id)).put("content", content).put("error", false);
+        return demo ? payload.put("demo", true) : payload;
+    }
+
+    private static ObjectNode result(final String id, final ToolCallLedger ledger, final String content)
+    {
+        return Json.object().put("tool_call_id", id).put("name", ledger.name(id)).put("content", content).put("error", false);
     }
 
     private static String model(final JsonNode root)

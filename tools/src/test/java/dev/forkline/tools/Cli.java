@@ -18,8 +18,6 @@ final class Cli
     /** The JVM flags of the kernel, for child JVMs. */
     static final List<String> JVM_FLAGS = dev.forkline.kernel.Store.requiredJvmFlags();
 
-    static final Path FIXTURES = Path.of(System.getProperty("forkline.fixtures", "../../shared/fixtures"));
-
     record Result(int code, String out, String err)
     {
         List<String> lines()
@@ -47,9 +45,19 @@ final class Cli
 
     static Process start(final java.util.Map<String, String> environment, final String... args) throws IOException
     {
+        return start(List.of(), environment, args);
+    }
+
+    /**
+     * @param properties more JVM options for the child, such as {@code -Dforkline.tty.stderr=true}.
+     */
+    static Process start(final List<String> properties, final java.util.Map<String, String> environment, final String... args)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(properties);
         command.add("-Dslf4j.internal.verbosity=ERROR");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

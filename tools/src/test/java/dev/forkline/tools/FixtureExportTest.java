@@ -1,20 +1,22 @@
 package dev.forkline.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forkline.kernel.export.ExportFormat;
+import dev.forkline.kernel.export.FormatRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The real trajectories of other agent projects import, and export to every training format with lines that
- * keep that format's rules.
+ * The project's trajectories of every import format import, and export to every format with lines that keep that
+ * format's rules ({@link FormatRules}); the summary says what was changed for that.
  */
 class FixtureExportTest
 {
@@ -26,94 +28,69 @@ class FixtureExportTest
         return dir.resolve("store").toString();
     }
 
-    private void importFixtures()
+    /**
+     * Imports every file of the project's fixtures, format by format.
+     */
+    static void importAll(final Path fixtures, final String store) throws Exception
     {
-        final Path swe = Cli.FIXTURES.resolve("swe-agent");
-        final Path openhands = Cli.FIXTURES.resolve("openhands");
-        for (final String file : List.of("function_calling_simple.traj", "sweagenttestrepo-1c2844.traj", "test-repo-i1.traj"))
+        for (final String format : ImportCommand.FORMATS)
         {
-            final Cli.Result result = Cli.run("import", "--format", "swe-agent", swe.resolve(file).toString(), "--store", store());
-            assertEquals(0, result.code(), result.err());
-        }
-        for (final String file : List.of("basic.json", "basic_interactions.json", "wrong_initial_state.json"))
-        {
-            final Cli.Result result = Cli.run("import", "--format", "openhands", openhands.resolve(file).toString(), "--store", store());
-            assertEquals(0, result.code(), result.err());
+            final Path folder = fixtures.resolve(format);
+            if (!Files.isDirectory(folder))
+            {
+                continue;
+            }
+            final List<String> args = new ArrayList<>(List.of("import", "--format", format, "--store", store));
+            try (Stream<Path> files = Files.list(folder))
+            {
+                files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".md")).sorted()
+                    .forEach(f -> args.add(f.toString()));
+            }
+            final Cli.Result result = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, result.code(), format + ": " + result.err());
         }
     }
 
-    private List<JsonNode> export(final String format)
+    /**
+     * Exports every format and checks its lines.
+     *
+     * @return the summary line of each format, by format.
+     */
+    static java.util.Map<ExportFormat, String> exportAll(final String store)
     {
-        final Cli.Result result = Cli.run("export", "--format", format, "--store", store());
-        assertEquals(0, result.code(), result.err());
-        final List<JsonNode> lines = result.lines().stream().map(Json::parseOrNull).toList();
-        for (int i = 0; i < lines.size(); i++)
+        final java.util.Map<ExportFormat, String> summaries = new java.util.EnumMap<>(ExportFormat.class);
+        for (final ExportFormat format : ExportFormat.values())
         {
-            assertNotNull(lines.get(i), format + " line " + (i + 1) + " is JSON");
+            final Cli.Result result = Cli.run("export", "--format", format.formatName(), "--store", store);
+            assertEquals(0, result.code(), result.err());
+            FormatRules.checkAll(format, result.lines());
+            summaries.put(format, result.err());
         }
-        return lines;
-    }
-
-    /** The rules of an OpenAI chat message list: roles, tool calls, their results, weights. */
-    private static void assertChatMessages(final JsonNode messages, final String where)
-    {
-        assertTrue(messages.isArray() && messages.size() > 0, where + ": messages");
-        final Set<String> calls = new HashSet<>();
-        for (final JsonNode message : messages)
-        {
-            final String role = message.path("role").asText();
-            assertTrue(Set.of("system", "user", "assistant", "tool").contains(role), where + ": role " + role);
-            if (message.has("weight"))
-            {
-                assertEquals("assistant", role, where + ": weight only on assistant messages");
-                assertTrue(message.get("weight").asInt() == 0 || message.get("weight").asInt() == 1);
-            }
-            for (final JsonNode call : message.path("tool_calls"))
-            {
-                assertEquals("assistant", role);
-                assertEquals("function", call.path("type").asText(), where);
-                assertNotNull(Json.parseOrNull(call.path("function").path("arguments").asText()), where + ": arguments are JSON");
-                calls.add(call.path("id").asText());
-            }
-            if (role.equals("tool"))
-            {
-                assertTrue(calls.contains(message.path("tool_call_id").asText()),
-                    where + ": tool_call_id " + message.path("tool_call_id") + " refers to an earlier call");
-            }
-        }
+        return summaries;
     }
 
     @Test
-    void everyFixtureExportsToEveryFormat() throws Exception
+    void everyFixtureExportsToEveryFormatWithinItsRules() throws Exception
     {
-        importFixtures();
-        final Cli.Result sessions = Cli.run("ls", "--json", "--store", store());
-        assertEquals(6, Json.parseOrNull(sessions.out()).size());
+        importAll(Fixtures.PROJECT, store());
+        assertEquals(11, Json.parseOrNull(Cli.run("ls", "--json", "--store", store()).out()).size());
 
-        final List<JsonNode> chat = export("openai-chat");
-        assertFalse(chat.isEmpty());
-        for (int i = 0; i < chat.size(); i++)
+        final java.util.Map<ExportFormat, String> summaries = exportAll(store());
+        assertTrue(summaries.get(ExportFormat.OPENAI_CHAT).startsWith("exported 12 examples (openai-chat)"), summaries.toString());
+        assertTrue(summaries.get(ExportFormat.OPENAI_PREFERENCE).contains("1 preference pair"), "the forked session gives a pair");
+        for (final ExportFormat format : List.of(ExportFormat.OPENAI_CHAT, ExportFormat.TRL_MESSAGES, ExportFormat.SHAREGPT))
         {
-            assertChatMessages(chat.get(i).get("messages"), "openai-chat line " + (i + 1));
+            assertTrue(summaries.get(format).contains("empty contents filled"), summaries.get(format));
         }
-        final List<JsonNode> trl = export("trl-messages");
-        assertEquals(chat.size(), trl.size(), "one example a branch in both");
-        for (final JsonNode line : trl)
-        {
-            assertTrue(line.get("messages").isArray());
-        }
-        for (final JsonNode line : export("sharegpt"))
-        {
-            for (final JsonNode turn : line.get("conversations"))
-            {
-                assertTrue(Set.of("human", "gpt", "function_call", "observation", "system").contains(turn.path("from").asText()),
-                    turn.toString());
-                assertTrue(turn.get("value").isTextual());
-            }
-        }
-        // no forks among the fixtures: no preference pairs, and an empty file is a valid one
-        assertEquals(List.of(), export("openai-preference"));
+        assertTrue(summaries.get(ExportFormat.OPENAI_CHAT).contains("tool call ids renamed"), summaries.get(ExportFormat.OPENAI_CHAT));
+        assertTrue(summaries.get(ExportFormat.SHAREGPT).contains("turns merged"), summaries.get(ExportFormat.SHAREGPT));
+        assertFalse(summaries.get(ExportFormat.EVENTS).contains("changed"), "the events format changes nothing");
+    }
 
+    @Test
+    void theEventsFormatGivesBackTheSameBytes() throws Exception
+    {
+        importAll(Fixtures.PROJECT, store());
         final Cli.Result events = Cli.run("export", "--format", "events", "--no-redact", "--store", store());
         final Path file = dir.resolve("events.jsonl");
         Files.writeString(file, events.out());
@@ -121,5 +98,29 @@ class FixtureExportTest
         assertEquals(0, Cli.run("import", "--format", "events", file.toString(), "--store", other).code());
         assertEquals(events.out(), Cli.run("export", "--format", "events", "--no-redact", "--store", other).out(),
             "events export, import, export: the same bytes");
+
+        final Path fixture = Fixtures.project("events", "forked-session.jsonl");
+        final String third = dir.resolve("third").toString();
+        assertEquals(0, Cli.run("import", "--format", "events", fixture.toString(), "--store", third).code());
+        assertEquals(Files.readString(fixture), Cli.run("export", "--format", "events", "--no-redact", "--store", third).out(),
+            "the events fixture, imported and exported, is the same file");
+    }
+
+    @Test
+    void reusedIdsBecomeUniqueInEveryLineAndResultsFollowTheirCall() throws Exception
+    {
+        assertEquals(0, Cli.run("import", "--format", "events", "--store", store(),
+            Fixtures.project("events", "forked-session.jsonl").toString()).code());
+        final Cli.Result chat = Cli.run("export", "--format", "openai-chat", "--session", "triage-7", "--store", store());
+        final JsonNode fork = Json.parseOrNull(chat.lines().get(1));
+        final List<String> ids = new ArrayList<>();
+        for (final JsonNode message : fork.get("messages"))
+        {
+            message.path("tool_calls").forEach(call -> ids.add(call.get("id").asText()));
+        }
+        assertEquals(List.of("call_0", "call_0_2", "call_0_3", "call_0_4"), ids, "recorded as call_0 four times");
+        assertEquals("call_0_3", fork.get("messages").get(7).get("tool_call_id").asText());
+        assertEquals("(no output)", fork.get("messages").get(7).get("content").asText());
+        assertTrue(chat.err().contains("changed: 2 empty contents filled, 4 tool call ids renamed"), chat.err());
     }
 }

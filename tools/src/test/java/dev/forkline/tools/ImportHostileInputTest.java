@@ -173,24 +173,26 @@ class ImportHostileInputTest
     }
 
     @Test
-    void aToolCallIdUsedTwiceIsRefused() throws IOException
+    void aToolCallIdTwiceInOneTurnIsRefused() throws IOException
     {
         final String twiceInOneTurn = ImportRun.OPENAI_CHAT.replace("\"arguments\":\"{}\"}}]}",
             "\"arguments\":\"{}\"}},{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"cat\",\"arguments\":\"{}\"}}]}");
-        assertEquals("1: messages[2]: tool call id 'c1' is used twice",
+        assertEquals("1: messages[2]: tool call id 'c1' comes twice in one turn",
             rejected(ImportRun.Format.OPENAI_CHAT, twiceInOneTurn.getBytes(StandardCharsets.UTF_8)));
 
-        final String twiceInTheHistory = ImportRun.SWE_AGENT.replace("{\"role\":\"assistant\",\"content\":\"run\",\"action\":\"python a.py\"}",
-            "{\"role\":\"assistant\",\"content\":\"again\",\"tool_calls\":[{\"id\":\"c1\",\"function\":{\"name\":\"ls\"}}]}");
-        assertEquals("history[4]: tool call id 'c1' is used twice",
-            rejected(ImportRun.Format.SWE_AGENT, twiceInTheHistory.getBytes(StandardCharsets.UTF_8)));
+        final String twiceInOneMessage = ImportRun.SWE_AGENT.replace("{\"role\":\"assistant\",\"content\":\"run\",\"action\":\"python a.py\"}",
+            "{\"role\":\"assistant\",\"content\":\"again\",\"tool_calls\":[{\"id\":\"c2\",\"function\":{\"name\":\"ls\"}}," +
+            "{\"id\":\"c2\",\"function\":{\"name\":\"cat\"}}]}");
+        assertEquals("history[4]: tool call id 'c2' comes twice in one turn",
+            rejected(ImportRun.Format.SWE_AGENT, twiceInOneMessage.getBytes(StandardCharsets.UTF_8)));
 
-        final String twiceInTwoResponses = ImportRun.OPENHANDS.replace("{\"id\":4,",
+        final String twiceInOneResponse = ImportRun.OPENHANDS.replace("{\"id\":4,",
             "{\"id\":5,\"timestamp\":\"2025-01-27T22:45:21.500\",\"source\":\"agent\",\"action\":\"run\",\"args\":{}," +
-            "\"tool_call_metadata\":{\"function_name\":\"execute_bash\",\"tool_call_id\":\"t1\",\"model_response\":{\"id\":\"r2\"," +
-            "\"choices\":[{\"message\":{\"tool_calls\":[{\"id\":\"t1\",\"function\":{\"name\":\"execute_bash\"}}]}}]}}},{\"id\":4,");
-        assertEquals("event 5: tool call id 't1' is used twice",
-            rejected(ImportRun.Format.OPENHANDS, twiceInTwoResponses.getBytes(StandardCharsets.UTF_8)));
+            "\"tool_call_metadata\":{\"function_name\":\"execute_bash\",\"tool_call_id\":\"t2\",\"model_response\":{\"id\":\"r2\"," +
+            "\"choices\":[{\"message\":{\"tool_calls\":[{\"id\":\"t2\",\"function\":{\"name\":\"execute_bash\"}}," +
+            "{\"id\":\"t2\",\"function\":{\"name\":\"execute_bash\"}}]}}]}}},{\"id\":6,");
+        assertEquals("event 5: tool call id 't2' comes twice in one turn",
+            rejected(ImportRun.Format.OPENHANDS, twiceInOneResponse.getBytes(StandardCharsets.UTF_8)));
     }
 
     @ParameterizedTest

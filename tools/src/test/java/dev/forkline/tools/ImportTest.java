@@ -25,92 +25,68 @@ class ImportTest
 
     private List<JsonNode> events(final String branch)
     {
-        final Cli.Result show = Cli.run("show", branch, "--json", "--store", store());
-        assertEquals(0, show.code(), show.err());
-        return show.lines().stream().map(Json::parseOrNull).toList();
-    }
-
-    /**
-     * Every tool.result names a tool call an earlier model.response of the branch made, with the same name.
-     */
-    private static int assertResultsLinked(final List<JsonNode> events)
-    {
-        final java.util.Map<String, String> calls = new java.util.HashMap<>();
-        int results = 0;
-        for (final JsonNode event : events)
-        {
-            final JsonNode data = event.get("data");
-            switch (event.get("kind").asText())
-            {
-                case "model.response" -> data.get("tool_calls").forEach(call ->
-                {
-                    assertTrue(Json.parseOrNull(call.get("arguments").asText()) != null, "arguments are a JSON string");
-                    calls.put(call.get("id").asText(), call.get("name").asText());
-                });
-                case "tool.result" ->
-                {
-                    results++;
-                    final String id = data.get("tool_call_id").asText();
-                    assertTrue(calls.containsKey(id), "result " + id + " answers an earlier call");
-                    assertEquals(calls.get(id), data.get("name").asText());
-                }
-                default ->
-                {
-                }
-            }
-        }
-        return results;
+        return Fixtures.events(store(), branch);
     }
 
     @Test
-    void everySweAgentFixtureImportsWithLinkedResultsAndOutcomes()
+    void everySweAgentGenerationImportsWithLinkedResultsAndOutcomes()
     {
-        final Path folder = Cli.FIXTURES.resolve("swe-agent");
         final Cli.Result result = Cli.run("import", "--format", "swe-agent", "--store", store(),
-            folder.resolve("function_calling_simple.traj").toString(),
-            folder.resolve("sweagenttestrepo-1c2844.traj").toString(),
-            folder.resolve("test-repo-i1.traj").toString());
+            Fixtures.project("swe-agent", "function-calling.traj").toString(),
+            Fixtures.project("swe-agent", "thought-action.traj").toString(),
+            Fixtures.project("swe-agent", "oldest.traj").toString());
         assertEquals(0, result.code(), result.err());
-        assertTrue(result.out().contains("in 3 sessions"), result.out());
+        assertEquals("imported 61 events in 3 sessions: function-calling, thought-action, oldest\n", result.out());
 
-        final List<JsonNode> newest = events("function_calling_simple");
-        assertEquals(5, assertResultsLinked(newest), "five tool messages, five results");
-        final List<JsonNode> middle = events("sweagenttestrepo-1c2844");
-        assertEquals(4, assertResultsLinked(middle));
-        final List<JsonNode> oldest = events("test-repo-i1");
-        assertEquals(4, assertResultsLinked(oldest), "the user observations after actions become results");
-        assertEquals("user", oldest.get(2).get("kind").asText(), "a demonstration stays a user message");
+        final List<JsonNode> newest = events("function-calling");
+        assertEquals(8, Fixtures.assertResultsLinked(newest), "eight tool messages, eight results, two of a demonstration");
+        assertEquals("gpt-4o-2024-08-06", newest.get(0).get("data").get("model").asText(), "from replay_config, a JSON string");
+        final List<JsonNode> middle = events("thought-action");
+        assertEquals(5, Fixtures.assertResultsLinked(middle), "observations answer actions; the last action has none");
+        assertEquals("claude-3-5-sonnet-20241022", middle.get(0).get("data").get("model").asText(), "from replay_config, an object");
+        final JsonNode action = middle.get(4).get("data").get("tool_calls").get(0);
+        assertEquals("find_file", action.get("name").asText(), "an action becomes a call named after its first word");
+        assertEquals("{\"command\":\"find_file ops.py\\n\"}", action.get("arguments").asText());
+        final List<JsonNode> oldest = events("oldest");
+        assertEquals(5, Fixtures.assertResultsLinked(oldest), "the user observations after actions become results");
 
-        for (final List<JsonNode> session : List.of(middle, oldest))
+        for (final List<JsonNode> session : List.of(newest, middle, oldest))
         {
             final JsonNode outcome = session.get(session.size() - 2);
             assertEquals("outcome", outcome.get("kind").asText());
-            assertEquals("submitted", outcome.get("data").get("label").asText());
-            assertEquals("session.end", session.get(session.size() - 1).get("kind").asText());
+            assertTrue(outcome.get("data").get("reward").isNull(), "the file does not say whether the task was solved");
+            assertEquals(session.get(session.size() - 1).get("data").get("status").asText(), outcome.get("data").get("label").asText());
         }
-        assertEquals("session.start", newest.get(0).get("kind").asText());
-        assertEquals(12 + 2, newest.size(), "12 history messages, start and end, no outcome without info");
+        assertEquals("submitted (exit_cost)", middle.get(middle.size() - 1).get("data").get("status").asText());
     }
 
     @Test
-    void everyOpenHandsFixtureImportsWithLinkedResultsAndTheirTimes()
+    void everyOpenHandsFixtureImportsWithLinkedResultsToolsAndTheirTimes()
     {
-        final Path folder = Cli.FIXTURES.resolve("openhands");
         final Cli.Result result = Cli.run("import", "--format", "openhands", "--store", store(),
-            folder.resolve("basic.json").toString(), folder.resolve("basic_interactions.json").toString(),
-            folder.resolve("wrong_initial_state.json").toString());
+            Fixtures.project("openhands", "codeact.json").toString(), Fixtures.project("openhands", "messages.json").toString());
         assertEquals(0, result.code(), result.err());
 
-        final List<JsonNode> rename = events("wrong_initial_state");
-        assertEquals(3, assertResultsLinked(rename));
-        assertEquals("2025-01-27T23:16:50.239610Z", rename.get(0).get("ts").asText());
-        assertEquals("claude-3-5-sonnet-20241022", rename.get(0).get("data").get("model").asText());
-        assertEquals("finished", rename.get(rename.size() - 1).get("data").get("status").asText());
+        final List<JsonNode> run = events("codeact");
+        assertEquals(5, Fixtures.assertResultsLinked(run));
+        final JsonNode start = run.get(0).get("data");
+        assertEquals("2025-03-04T09:00:00.100200Z", run.get(0).get("ts").asText());
+        assertEquals("openai/qwen2.5-coder-32b-instruct", start.get("model").asText());
+        assertEquals(List.of("execute_bash", "str_replace_editor", "finish"), start.get("tools").findValuesAsText("name"),
+            "the tools of the system action");
+        assertEquals(List.of("session.start", "system", "user", "effect", "effect", "effect", "model.response", "tool.result",
+            "model.response", "tool.result", "tool.result", "model.response", "model.response", "tool.result", "model.response",
+            "tool.result", "model.response", "effect", "session.end"), Fixtures.kinds(run));
+        assertEquals(List.of("call_0", "call_1"), run.get(8).get("data").get("tool_calls").findValuesAsText("id"),
+            "two actions of one model response: one model.response with both calls");
+        assertEquals(4390, run.get(8).get("data").get("usage").get("prompt_tokens").asInt());
+        assertEquals("finished", run.get(run.size() - 1).get("data").get("status").asText());
 
-        final List<JsonNode> chat = events("basic_interactions");
+        final List<JsonNode> chat = events("messages");
         assertEquals(List.of("session.start", "user", "model.response", "user", "model.response", "user",
-            "model.response", "session.end"), chat.stream().map(e -> e.get("kind").asText()).toList());
-        assertEquals(1, assertResultsLinked(events("basic")));
+            "model.response", "session.end"), Fixtures.kinds(chat));
+        assertEquals("Und auf Deutsch? \u00c4rgerlich, oder? \ud83d\ude05", chat.get(3).get("data").get("content").asText());
+        assertEquals("2025-03-04T09:00:30.006Z", chat.get(3).get("ts").asText());
     }
 
     @Test
@@ -127,7 +103,7 @@ class ImportTest
             "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}", ""));
         assertEquals(0, Cli.run("import", "--format", "openai-chat", "--store", store(), chat.toString()).code());
         final List<JsonNode> first = events("chat-1");
-        assertEquals(1, assertResultsLinked(first));
+        assertEquals(1, Fixtures.assertResultsLinked(first));
         assertEquals("ls", first.get(0).get("data").get("tools").get(0).get("function").get("name").asText());
         assertEquals("hi", events("chat-3").get(1).get("data").get("content").asText());
 
@@ -165,7 +141,7 @@ class ImportTest
     @Test
     void malformedInputsFailWithFileAndLineAndLeaveTheStoreUnchanged() throws IOException
     {
-        final Path good = Cli.FIXTURES.resolve("swe-agent/test-repo-i1.traj");
+        final Path good = Fixtures.project("swe-agent", "oldest.traj");
         final Path broken = dir.resolve("broken.traj");
         Files.writeString(broken, "{\"history\": [\n  {\"role\": \"user\", \"content\": \"x\"},\n  oops\n]}");
         final Cli.Result result = Cli.run("import", "--format", "swe-agent", "--store", store(), good.toString(), broken.toString());
@@ -187,7 +163,7 @@ class ImportTest
 
         final Cli.Result twice = Cli.run("import", "--format", "swe-agent", "--store", store(), good.toString());
         assertEquals(2, twice.code());
-        assertTrue(twice.err().contains("session 'test-repo-i1' is in the store already"), twice.err());
+        assertTrue(twice.err().contains("session 'oldest' is in the store already"), twice.err());
 
         final Cli.Result notOpenHands = Cli.run("import", "--format", "openhands", "--store", store(), good.toString());
         assertEquals(2, notOpenHands.code());
@@ -205,6 +181,6 @@ class ImportTest
         assertEquals(before, Cli.run("export", "--store", store()).out(), "no failed import wrote anything");
         final Set<String> sessions = new HashSet<>();
         Json.parseOrNull(Cli.run("ls", "--json", "--store", store()).out()).forEach(s -> sessions.add(s.get("session").asText()));
-        assertEquals(Set.of("test-repo-i1"), sessions);
+        assertEquals(Set.of("oldest"), sessions);
     }
 }

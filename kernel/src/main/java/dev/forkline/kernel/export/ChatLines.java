@@ -10,6 +10,10 @@ import java.util.List;
  * Only {@code openai-chat} carries a weight per assistant message; the other two end the conversation before
  * the first assistant turn of weight 0, so that it is not learned. Messages after the last assistant turn are
  * left out in every format: there is nothing to learn from them.
+ * <p>
+ * ShareGPT alternates a human side ({@code human}, {@code observation}) and an assistant side ({@code gpt},
+ * {@code function_call}), starting with the human side, as LLaMA-Factory requires: consecutive turns of one side
+ * are merged into one, and assistant turns before the first human turn are left out (both counted).
  */
 final class ChatLines
 {
@@ -18,13 +22,15 @@ final class ChatLines
 
     private final ExportFormat format;
     private final MessageRenderer renderer;
+    private final ChangeTally tally;
     private final LineSink sink;
     private final List<Turn> messages = new ArrayList<>();
 
-    ChatLines(final ExportFormat format, final MessageRenderer renderer, final LineSink sink)
+    ChatLines(final ExportFormat format, final MessageRenderer renderer, final ChangeTally tally, final LineSink sink)
     {
         this.format = format;
         this.renderer = renderer;
+        this.tally = tally;
         this.sink = sink;
     }
 
@@ -35,8 +41,10 @@ final class ChatLines
     {
         messages.clear();
         int lastAssistant = -1;
-        for (final Turn turn : sequence)
+        int lastAssistantStep = -1;
+        for (int step = 0; step < sequence.length; step++)
         {
+            final Turn turn = sequence[step];
             if (!turn.isMessage())
             {
                 continue;
@@ -48,6 +56,7 @@ final class ChatLines
                     break;
                 }
                 lastAssistant = messages.size();
+                lastAssistantStep = step;
             }
             messages.add(turn);
         }
@@ -57,7 +66,10 @@ final class ChatLines
         }
         if (format == ExportFormat.SHAREGPT)
         {
-            writeShareGpt(lastAssistant, tools);
+            if (!writeShareGpt(lastAssistant, tools))
+            {
+                return false;
+            }
         }
         else
         {
@@ -86,10 +98,20 @@ final class ChatLines
             }
             sink.putAscii("}\n");
         }
+        for (int step = 0; step < lastAssistantStep; step++)
+        {
+            if (sequence[step].dropped)
+            {
+                tally.note(sequence[step], ChangeTally.DROPPED);
+            }
+        }
         return true;
     }
 
-    private void writeShareGpt(final int lastAssistant, final byte[] tools)
+    /**
+     * @return false when no human turn comes before the last assistant turn (nothing is written then).
+     */
+    private boolean writeShareGpt(final int lastAssistant, final byte[] tools)
     {
         final StringBuilder system = new StringBuilder();
         int first = 0;
@@ -98,14 +120,35 @@ final class ChatLines
             system.append(system.length() == 0 ? "" : "\n\n").append(messages.get(first).contentText());
             first++;
         }
-        sink.putAscii("{\"conversations\":[");
-        for (int i = first; i <= lastAssistant; i++)
+        int human = first;
+        while (human < lastAssistant && messages.get(human).isAssistant())
         {
-            if (i > first)
+            human++;
+        }
+        if (human >= lastAssistant)
+        {
+            return false;
+        }
+        for (int i = first; i < human; i++)
+        {
+            tally.note(messages.get(i), ChangeTally.DROPPED);
+        }
+        sink.putAscii("{\"conversations\":[");
+        for (int i = human; i <= lastAssistant; )
+        {
+            final boolean assistant = messages.get(i).isAssistant();
+            int end = i + 1;
+            while (end <= lastAssistant && messages.get(end).isAssistant() == assistant)
+            {
+                tally.note(messages.get(end), ChangeTally.MERGED);
+                end++;
+            }
+            if (i > human)
             {
                 sink.put((byte)',');
             }
-            sink.put(renderer.render(messages.get(i)));
+            sink.put(end == i + 1 ? renderer.render(messages.get(i)) : renderer.renderMerged(messages.subList(i, end)));
+            i = end;
         }
         sink.put((byte)']');
         if (system.length() > 0)
@@ -124,5 +167,6 @@ final class ChatLines
             sink.putAscii(",\"tools\":").put(tools);
         }
         sink.putAscii("}\n");
+        return true;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param filtered        sessions left out by the session filters.
  * @param skippedSessions sessions that matched but gave no line.
  * @param skipped         the first {@link #MAX_SKIPPED_LISTED} of those, with the reason.
+ * @param changes         what the lines changed to keep the rules of their format (none in {@code events}).
  */
 public record ExportSummary(
     ExportFormat format,
@@ -24,7 +25,8 @@ public record ExportSummary(
     long sessions,
     long filtered,
     long skippedSessions,
-    List<SkippedSession> skipped)
+    List<SkippedSession> skipped,
+    ExportChanges changes)
 {
     /** How many skipped sessions the summary lists by name; the count covers all of them. */
     public static final int MAX_SKIPPED_LISTED = 100;
@@ -32,7 +34,8 @@ public record ExportSummary(
     private static final int SKIPPED_PRINTED = 10;
 
     /**
-     * @return a few lines for people, as {@code forkline export} prints them (the first ten skipped sessions).
+     * @return a few lines for people, as {@code forkline export} prints them (the changes when there are any, the
+     * first ten skipped sessions).
      */
     @Override
     public String toString()
@@ -48,6 +51,10 @@ public record ExportSummary(
             .append(redactions == 1 ? "" : "s").append(", from ").append(sessions).append(" session")
             .append(sessions == 1 ? "" : "s").append("; ").append(filtered).append(" filtered out, ")
             .append(skippedSessions).append(" skipped");
+        if (changes.total() > 0)
+        {
+            out.append("; changed: ").append(changes);
+        }
         for (final SkippedSession skip : skipped.subList(0, Math.min(skipped.size(), SKIPPED_PRINTED)))
         {
             out.append(System.lineSeparator()).append("  skipped ").append(skip.session()).append(": ").append(skip.reason());

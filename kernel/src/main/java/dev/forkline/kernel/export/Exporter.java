@@ -57,6 +57,7 @@ public final class Exporter
     private long examples;
     private long pairs;
     private long redactions;
+    private ExportChanges changes = ExportChanges.NONE;
 
     /**
      * @param store   the store to export, open for reading or writing.
@@ -123,7 +124,7 @@ public final class Exporter
         }
         sink.flush();
         return new ExportSummary(options.format(), examples, pairs, sink.bytes(), redactor.redactions() + redactions, sessions,
-            filtered, skippedCount, List.copyOf(skipped));
+            filtered, skippedCount, List.copyOf(skipped), changes);
     }
 
     private Set<String> wantedSessions()
@@ -241,6 +242,7 @@ public final class Exporter
         sink.put(result.lines());
         examples += result.examples();
         pairs += result.pairs();
+        changes = changes.plus(result.changes());
         sessions++;
     }
 

@@ -8,20 +8,32 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Renders one chat message, or a session's tool list, as the JSON bytes of one format. Each message is
  * rendered once per session and then copied into every line that contains it.
+ * <p>
+ * A message without text is written with a placeholder ({@link #NO_OUTPUT} for a tool result, {@link #EMPTY}
+ * otherwise), as the formats' validators refuse empty content; an assistant message with tool calls and no text
+ * has {@code null} content ({@code ""} in TRL) instead. The changes are counted in the {@link ChangeTally}.
  */
 final class MessageRenderer
 {
+    /** The content of a tool result that has none. */
+    static final String NO_OUTPUT = "(no output)";
+    /** The content of any other message that has none. */
+    static final String EMPTY = "(empty)";
+
     private final ExportFormat format;
+    private final ChangeTally tally;
     private final ByteArrayBuilder bytes = new ByteArrayBuilder(4096);
 
-    MessageRenderer(final ExportFormat format)
+    MessageRenderer(final ExportFormat format, final ChangeTally tally)
     {
         this.format = format;
+        this.tally = tally;
     }
 
     /**
@@ -46,11 +58,78 @@ final class MessageRenderer
             }
             turn.rendered = bytes.toByteArray();
             bytes.reset();
+            if (format != ExportFormat.SHAREGPT)
+            {
+                tally.linked(turn); // ShareGPT has no ids
+            }
         }
         return turn.rendered;
     }
 
-    private static void openAi(final JsonGenerator json, final Turn turn) throws IOException
+    /**
+     * Renders consecutive ShareGPT turns of one side as one turn (not kept: it depends on its neighbours): tool
+     * results as one {@code observation}, other human-side turns as {@code human}, texts joined by a blank line;
+     * assistant turns as one {@code function_call} of all their calls, or one {@code gpt} turn when none calls.
+     */
+    byte[] renderMerged(final List<Turn> turns)
+    {
+        final List<ToolCall> calls = new ArrayList<>();
+        boolean observations = true;
+        for (final Turn turn : turns)
+        {
+            calls.addAll(turn.toolCalls);
+            observations &= Turn.TOOL.equals(turn.role);
+        }
+        try (JsonGenerator json = TurnParser.FACTORY.createGenerator(bytes))
+        {
+            json.writeStartObject();
+            if (turns.get(0).isAssistant() && !calls.isEmpty())
+            {
+                for (final Turn turn : turns)
+                {
+                    if (!turn.hasNoText())
+                    {
+                        tally.note(turn, ChangeTally.TEXT_DROPPED);
+                    }
+                }
+                json.writeStringField("from", "function_call");
+                json.writeStringField("value", functionCall(calls));
+            }
+            else
+            {
+                final StringBuilder value = new StringBuilder();
+                for (final Turn turn : turns)
+                {
+                    value.append(value.length() == 0 ? "" : "\n\n").append(text(turn));
+                }
+                json.writeStringField("from", turns.get(0).isAssistant() ? "gpt" : observations ? "observation" : "human");
+                json.writeStringField("value", value.toString());
+            }
+            json.writeEndObject();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        final byte[] merged = bytes.toByteArray();
+        bytes.reset();
+        return merged;
+    }
+
+    /**
+     * @return the message's text, or its placeholder (counted) when it has none.
+     */
+    String text(final Turn turn)
+    {
+        if (!turn.hasNoText())
+        {
+            return turn.contentText();
+        }
+        tally.note(turn, ChangeTally.FILLED);
+        return Turn.TOOL.equals(turn.role) ? NO_OUTPUT : EMPTY;
+    }
+
+    private void openAi(final JsonGenerator json, final Turn turn) throws IOException
     {
         json.writeStartObject();
         json.writeStringField("role", turn.role);
@@ -63,7 +142,7 @@ final class MessageRenderer
         json.writeEndObject();
     }
 
-    private static void trl(final JsonGenerator json, final Turn turn) throws IOException
+    private void trl(final JsonGenerator json, final Turn turn) throws IOException
     {
         json.writeStartObject();
         json.writeStringField("role", turn.role);
@@ -114,7 +193,7 @@ final class MessageRenderer
         json.writeEndArray();
     }
 
-    private static void shareGpt(final JsonGenerator json, final Turn turn) throws IOException
+    private void shareGpt(final JsonGenerator json, final Turn turn) throws IOException
     {
         json.writeStartObject();
         switch (turn.role)
@@ -128,6 +207,10 @@ final class MessageRenderer
                 }
                 else
                 {
+                    if (!turn.hasNoText())
+                    {
+                        tally.note(turn, ChangeTally.TEXT_DROPPED);
+                    }
                     json.writeStringField("from", "function_call");
                     json.writeStringField("value", functionCall(turn.toolCalls));
                 }
@@ -142,21 +225,36 @@ final class MessageRenderer
         json.writeEndObject();
     }
 
-    private static void content(final JsonGenerator json, final String field, final Turn turn, final boolean emptyForNull)
+    /**
+     * Writes the content: as recorded, else for an assistant message with tool calls {@code null} (or {@code ""} with
+     * {@code emptyForNull}), else a placeholder.
+     */
+    private void content(final JsonGenerator json, final String field, final Turn turn, final boolean emptyForNull)
         throws IOException
     {
         json.writeFieldName(field);
-        if (turn.contentOffset >= 0)
+        if (!turn.hasNoText() && turn.contentOffset >= 0)
         {
             json.writeRawUTF8String(turn.payload, turn.contentOffset, turn.contentLength);
         }
-        else if (turn.content == null && !emptyForNull)
+        else if (!turn.hasNoText())
         {
-            json.writeNull();
+            json.writeString(turn.content);
+        }
+        else if (turn.isAssistant() && !turn.toolCalls.isEmpty())
+        {
+            if (emptyForNull)
+            {
+                json.writeString("");
+            }
+            else
+            {
+                json.writeNull();
+            }
         }
         else
         {
-            json.writeString(turn.content == null ? "" : turn.content);
+            json.writeString(text(turn));
         }
     }
 

@@ -20,16 +20,18 @@ final class PreferencePairs
 {
     private final ExportFormat format;
     private final MessageRenderer renderer;
+    private final ChangeTally tally;
     private final LineSink sink;
     private final List<Turn> prompt = new ArrayList<>();
     private final List<Turn> better = new ArrayList<>();
     private final List<Turn> worse = new ArrayList<>();
     private final Set<List<Turn>> written = new HashSet<>();
 
-    PreferencePairs(final ExportFormat format, final MessageRenderer renderer, final LineSink sink)
+    PreferencePairs(final ExportFormat format, final MessageRenderer renderer, final ChangeTally tally, final LineSink sink)
     {
         this.format = format;
         this.renderer = renderer;
+        this.tally = tally;
         this.sink = sink;
     }
 
@@ -101,6 +103,13 @@ final class PreferencePairs
             return 0;
         }
         writeLine(chosen, rejected, tools);
+        for (int step = 0; step < chosen.step; step++)
+        {
+            if (shared[step].dropped)
+            {
+                tally.note(shared[step], ChangeTally.DROPPED);
+            }
+        }
         return 1;
     }
 

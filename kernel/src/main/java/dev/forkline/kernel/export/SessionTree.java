@@ -7,12 +7,10 @@ import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,74 +165,121 @@ final class SessionTree
     }
 
     /**
-     * Gives each tool message the id of an earlier unanswered call: its own when that call is in the sequence,
-     * else the first unanswered call of the same name. A tool message that answers no call is left out.
-     * Every branch that contains a turn shares its prefix, so the answer does not depend on the branch.
+     * Links each tool message to a call of the assistant message just before it (only tool messages come between):
+     * the call it names, else the first unanswered one of the same name (relinked). A tool message that answers no
+     * call there is dropped. A call whose id an earlier call of the sequence used gets {@code <id>_<n>}, so that
+     * every id of an example names one call (agents reuse ids across turns). A turn is resolved on the branch that
+     * owns it; every branch that contains a turn shares its prefix, so the answer does not depend on the branch.
      */
     private void resolveToolCalls()
     {
-        final Set<String> seen = new HashSet<>();
-        final ArrayDeque<ToolCall> unanswered = new ArrayDeque<>();
+        final Set<String> used = new HashSet<>();
+        final List<ToolCall> open = new ArrayList<>();
         for (int i = 0; i < sequences.length; i++)
         {
-            seen.clear();
-            unanswered.clear();
+            used.clear();
+            open.clear();
             final Turn[] sequence = sequences[i];
             final int forkStep = (int)forkStep(i);
             for (int step = 0; step < sequence.length; step++)
             {
                 final Turn turn = sequence[step];
-                if (turn.isAssistant())
+                if (!turn.isMessage())
                 {
-                    for (final ToolCall call : turn.toolCalls)
-                    {
-                        seen.add(call.id());
-                        unanswered.add(call);
-                    }
+                    continue;
                 }
-                else if (Turn.TOOL.equals(turn.role))
+                if (Turn.TOOL.equals(turn.role))
                 {
                     if (step >= forkStep)
                     {
-                        resolve(turn, seen, unanswered);
+                        link(turn, open);
                     }
-                    if (turn.role != null)
+                    if (turn.isMessage())
                     {
-                        answered(turn.toolCallId, unanswered);
+                        open.removeIf(call -> call.id().equals(turn.toolCallId));
+                    }
+                    continue;
+                }
+                open.clear();
+                if (turn.isAssistant())
+                {
+                    if (step >= forkStep)
+                    {
+                        renameReused(turn, used);
+                    }
+                    for (final ToolCall call : turn.toolCalls)
+                    {
+                        used.add(call.id());
+                        open.add(call);
                     }
                 }
             }
         }
     }
 
-    private static void resolve(final Turn turn, final Set<String> seen, final ArrayDeque<ToolCall> unanswered)
+    private static void link(final Turn turn, final List<ToolCall> open)
     {
-        if (turn.toolCallId != null && seen.contains(turn.toolCallId))
+        for (final ToolCall call : open)
         {
-            return;
-        }
-        for (final ToolCall call : unanswered)
-        {
-            if (turn.name == null || turn.name.equals(call.name()))
+            if (call.recordedId().equals(turn.toolCallId))
             {
                 turn.toolCallId = call.id();
                 return;
             }
         }
-        turn.role = null;
-    }
-
-    private static void answered(final String id, final ArrayDeque<ToolCall> unanswered)
-    {
-        final Iterator<ToolCall> calls = unanswered.iterator();
-        while (calls.hasNext())
+        for (final ToolCall call : open)
         {
-            if (calls.next().id().equals(id))
+            if (turn.name == null || turn.name.equals(call.name()))
             {
-                calls.remove();
+                turn.toolCallId = call.id();
+                turn.relinked = true;
                 return;
             }
         }
+        turn.role = null;
+        turn.dropped = true;
+    }
+
+    private static void renameReused(final Turn turn, final Set<String> used)
+    {
+        List<ToolCall> calls = turn.toolCalls;
+        for (int c = 0; c < calls.size(); c++)
+        {
+            final String id = calls.get(c).id();
+            if (taken(id, used, calls, c))
+            {
+                int n = 2;
+                while (taken(id + "_" + n, used, calls, c))
+                {
+                    n++;
+                }
+                if (calls == turn.toolCalls)
+                {
+                    calls = new ArrayList<>(calls);
+                }
+                calls.set(c, calls.get(c).withId(id + "_" + n));
+            }
+        }
+        turn.toolCalls = calls;
+    }
+
+    /**
+     * @return true when an earlier call of the sequence, or one of the first {@code before} calls of this turn, has the id.
+     */
+    private static boolean taken(final String id, final Set<String> used, final List<ToolCall> calls, final int before)
+    {
+        if (used.contains(id))
+        {
+            return true;
+        }
+        for (int c = 0; c < before; c++)
+        {
+            if (calls.get(c).id().equals(id))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -21,18 +21,20 @@ final class SessionWriter
      * @param examples lines written.
      * @param pairs    preference pairs among them.
      * @param skip     why it gave nothing, or null.
+     * @param changes  what its lines changed to keep the rules of the format.
      */
-    record Result(String session, byte[] lines, int examples, int pairs, String skip)
+    record Result(String session, byte[] lines, int examples, int pairs, String skip, ExportChanges changes)
     {
         static Result skipped(final String session, final String reason)
         {
-            return new Result(session, null, 0, 0, reason);
+            return new Result(session, null, 0, 0, reason, ExportChanges.NONE);
         }
     }
 
     private final ExportOptions options;
     private final SecretRedactor redactor;
     private final TurnParser parser;
+    private final ChangeTally tally = new ChangeTally();
     private final MessageRenderer renderer;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
     private final LineSink sink = new LineSink(buffer);
@@ -44,9 +46,9 @@ final class SessionWriter
         this.options = options;
         this.redactor = new SecretRedactor(options.redact());
         this.parser = new TurnParser(redactor);
-        this.renderer = new MessageRenderer(options.format());
-        this.chat = new ChatLines(options.format(), renderer, sink);
-        this.preference = new PreferencePairs(options.format(), renderer, sink);
+        this.renderer = new MessageRenderer(options.format(), tally);
+        this.chat = new ChatLines(options.format(), renderer, tally, sink);
+        this.preference = new PreferencePairs(options.format(), renderer, tally, sink);
     }
 
     long redactions()
@@ -57,6 +59,7 @@ final class SessionWriter
     Result write(final String session, final JsonNode start, final JournalSessions.SessionSource source)
     {
         buffer.reset();
+        tally.reset();
         try
         {
             final SessionTree tree = source.read(parser);
@@ -87,7 +90,7 @@ final class SessionWriter
                 }
             }
             sink.flush();
-            return new Result(session, buffer.toByteArray(), examples, pairs, null);
+            return new Result(session, buffer.toByteArray(), examples, pairs, null, tally.snapshot());
         }
         catch (final SessionSkip skip)
         {

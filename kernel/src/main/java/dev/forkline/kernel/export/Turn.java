@@ -31,6 +31,12 @@ final class Turn
     List<ToolCall> toolCalls = List.of();
     String toolCallId;
     String name;
+    /** A tool result linked by name, as its id named no call of the assistant message before it. */
+    boolean relinked;
+    /** A tool result that answers no call of the assistant message before it: no message (its role is null). */
+    boolean dropped;
+    /** The {@link ChangeTally} changes of this event counted so far. */
+    int counted;
 
     double reward = Double.NaN;
     String label;
@@ -72,6 +78,14 @@ final class Turn
     boolean hasContent()
     {
         return contentOffset >= 0 || content != null;
+    }
+
+    /**
+     * @return true when the message has no text: no content, or an empty one.
+     */
+    boolean hasNoText()
+    {
+        return contentOffset >= 0 ? contentLength == 0 : content == null || content.isEmpty();
     }
 
     boolean isAssistant()

@@ -3,6 +3,9 @@ package dev.forkline.kernel.export;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,11 +17,19 @@ import java.util.List;
  * Parses event payloads into {@link Turn}s with Jackson's streaming parser, tolerant of missing optional fields
  * and of the shapes importers write (OpenAI-nested tool calls, arguments as objects, content as a list of parts).
  * Redacts secrets in every string it keeps.
+ * <p>
+ * Its mapper writes the export's JSON: U+2028, U+2029 and U+0085, which JSON allows raw in a string but which
+ * some JSON Lines readers take for line breaks, are escaped.
  */
 final class TurnParser
 {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    static
+    {
+        FACTORY.setCharacterEscapes(new LineBreakEscapes());
+    }
 
     private final SecretRedactor redactor;
     private boolean redactThis;
@@ -124,6 +135,28 @@ final class TurnParser
         }
         turn.contentOffset = quote + 1;
         turn.contentLength = close - quote - 1;
+        if (hasLineBreakCharacter(payload, turn.contentOffset, turn.contentLength))
+        {
+            turn.content = turn.contentText(); // rendered from the text, so that they are escaped
+            turn.contentOffset = -1;
+        }
+    }
+
+    /**
+     * @return true when the UTF-8 bytes hold U+2028, U+2029 or U+0085.
+     */
+    static boolean hasLineBreakCharacter(final byte[] bytes, final int offset, final int length)
+    {
+        final int end = offset + length;
+        for (int i = offset; i < end - 1; i++)
+        {
+            if ((bytes[i] == (byte)0xe2 && i < end - 2 && bytes[i + 1] == (byte)0x80 &&
+                (bytes[i + 2] == (byte)0xa8 || bytes[i + 2] == (byte)0xa9)) || (bytes[i] == (byte)0xc2 && bytes[i + 1] == (byte)0x85))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void judgement(final JsonParser parser, final Turn turn) throws IOException
@@ -154,7 +187,7 @@ final class TurnParser
         {
             final String[] fields = new String[3]; // id, name, arguments
             callFields(parser, fields);
-            final String id = fields[0] != null ? fields[0] : "call_" + step + "_" + calls.size();
+            final String id = fields[0] != null && !fields[0].isEmpty() ? fields[0] : "call_" + step + "_" + calls.size();
             calls.add(new ToolCall(id, fields[1] == null ? "" : fields[1], fields[2] == null ? "{}" : fields[2]));
         }
         return calls;
@@ -201,7 +234,13 @@ final class TurnParser
         if (token == JsonToken.VALUE_STRING)
         {
             final String text = redact(parser.getText());
-            return isJson(text) ? text : MAPPER.writeValueAsString(text);
+            if (!isJson(text))
+            {
+                return MAPPER.writeValueAsString(text);
+            }
+            // kept as recorded, unless written raw (TRL) it would carry a raw line break character
+            return text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0 && text.indexOf('\u0085') < 0 ? text :
+                MAPPER.writeValueAsString(MAPPER.readTree(text));
         }
         final JsonNode node = MAPPER.readTree(parser);
         return redact(MAPPER.writeValueAsString(node));
@@ -300,5 +339,35 @@ final class TurnParser
         }
         final int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /**
+     * Escapes the characters that JSON allows raw but some line readers split at; JSON's own escapes otherwise.
+     */
+    private static final class LineBreakEscapes extends CharacterEscapes
+    {
+        private static final long serialVersionUID = 1L;
+        private static final int[] ASCII = CharacterEscapes.standardAsciiEscapesForJSON();
+        private static final SerializedString NEL = new SerializedString("\\u0085");
+        private static final SerializedString LINE_SEPARATOR = new SerializedString("\\u2028");
+        private static final SerializedString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+
+        @Override
+        public int[] getEscapeCodesForAscii()
+        {
+            return ASCII;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            return switch (ch)
+            {
+                case 0x85 -> NEL;
+                case 0x2028 -> LINE_SEPARATOR;
+                case 0x2029 -> PARAGRAPH_SEPARATOR;
+                default -> null;
+            };
+        }
     }
 }

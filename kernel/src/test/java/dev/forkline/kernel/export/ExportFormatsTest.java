@@ -119,8 +119,9 @@ class ExportFormatsTest
             assertEquals("call_2_1", calls.get(1).get("id").asText(), "a missing id is made from the step");
             assertEquals("x1", messages.get(2).get("tool_call_id").asText(), "matched by name to the first open call");
             assertEquals("{\"rows\":2}", messages.get(3).get("content").asText(), "the orphan result is left out");
-            assertEquals("", messages.get(4).get("content").asText());
+            assertEquals(MessageRenderer.EMPTY, messages.get(4).get("content").asText(), "no text: a placeholder");
             assertEquals(5, messages.size());
+            assertEquals(new ExportChanges(1, 0, 1, 1, 0, 0), ExportFixture.export(odd, new ExportOptions()).summary().changes());
         }
     }
 

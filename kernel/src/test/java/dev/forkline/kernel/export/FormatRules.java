@@ -15,8 +15,15 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Checks one output line against the rules of its format; fails the test with the line when a rule is broken.
+ * <p>
+ * Beyond the shape of each format, the rules that fine-tuning validators and loaders apply: message content is a
+ * non-empty string (an assistant message with tool calls may have none); a tool message answers a call of the
+ * assistant message just before it (only tool messages between), each call once; the tool call ids of a line are
+ * unique; ShareGPT alternates human (or observation) and assistant (or function call) turns, starting with a
+ * human turn and ending with an assistant one; and no training line holds a character some JSON Lines readers
+ * split at (U+2028, U+2029, U+0085).
  */
-final class FormatRules
+public final class FormatRules
 {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
@@ -25,7 +32,10 @@ final class FormatRules
     {
     }
 
-    static void checkAll(final ExportFormat format, final List<String> lines)
+    /**
+     * Checks every line; fails with the first line that breaks a rule.
+     */
+    public static void checkAll(final ExportFormat format, final List<String> lines)
     {
         for (final String line : lines)
         {
@@ -42,6 +52,11 @@ final class FormatRules
 
     static void check(final ExportFormat format, final String line) throws Exception
     {
+        for (final char c : new char[] {'\u2028', '\u2029', '\u0085'})
+        {
+            // events keep their payload as stored, to give the same bytes back
+            assertTrue(format == ExportFormat.EVENTS || line.indexOf(c) < 0, "raw U+" + Integer.toHexString(c).toUpperCase() + " in the line");
+        }
         final JsonNode node = MAPPER.readTree(line);
         assertTrue(node.isObject());
         switch (format)
@@ -103,6 +118,7 @@ final class FormatRules
     {
         assertTrue(messages.isArray() && !messages.isEmpty(), "messages must be a non-empty array");
         final Set<String> calls = new HashSet<>();
+        final Set<String> open = new HashSet<>();
         boolean assistant = false;
         for (final JsonNode message : messages)
         {
@@ -118,7 +134,8 @@ final class FormatRules
             if (role.equals("assistant"))
             {
                 assistant = true;
-                assistantMessage(message, calls, argumentsAsValue);
+                open.clear();
+                open.addAll(assistantMessage(message, calls, argumentsAsValue));
                 if (weights)
                 {
                     assertTrue(message.has("weight"), "assistant message without weight");
@@ -126,7 +143,8 @@ final class FormatRules
             }
             else
             {
-                assertTrue(message.get("content").isTextual(), role + " content must be a string");
+                assertTrue(message.path("content").isTextual() && !message.get("content").asText().isEmpty(),
+                    role + " content must be a non-empty string");
                 assertFalse(message.has("tool_calls"), "tool_calls on a " + role + " message");
             }
             if (role.equals("tool"))
@@ -134,6 +152,12 @@ final class FormatRules
                 final String id = message.path("tool_call_id").asText(null);
                 assertNotNull(id, "tool message without tool_call_id");
                 assertTrue(calls.contains(id), "tool_call_id " + id + " refers to no earlier call");
+                assertTrue(open.remove(id), "tool_call_id " + id + " answers no call of the assistant message just " +
+                    "before it (or answers it twice)");
+            }
+            else if (!role.equals("assistant"))
+            {
+                open.clear();
             }
         }
         if (needsAssistant)
@@ -143,21 +167,28 @@ final class FormatRules
         return calls;
     }
 
-    private static void assistantMessage(final JsonNode message, final Set<String> calls, final boolean argumentsAsValue)
+    /**
+     * Checks an assistant message and adds its call ids to {@code calls}, which must not hold them yet.
+     *
+     * @return the ids of its calls.
+     */
+    private static Set<String> assistantMessage(final JsonNode message, final Set<String> calls, final boolean argumentsAsValue)
         throws Exception
     {
         final JsonNode content = message.get("content");
-        assertNotNull(content, "assistant message without content");
         final JsonNode toolCalls = message.get("tool_calls");
-        assertTrue(content.isTextual() || (content.isNull() && toolCalls != null), "assistant content must be a string");
         if (toolCalls == null)
         {
-            return;
+            assertTrue(content != null && content.isTextual() && !content.asText().isEmpty(),
+                "assistant content must be a non-empty string when there are no tool calls");
+            return Set.of();
         }
+        assertTrue(content == null || content.isNull() || content.isTextual(), "assistant content must be a string or null");
         assertTrue(toolCalls.isArray() && !toolCalls.isEmpty(), "tool_calls must be a non-empty array");
+        final Set<String> own = new HashSet<>();
         for (final JsonNode call : toolCalls)
         {
-            assertTrue(call.path("id").isTextual(), "tool call without id");
+            assertTrue(call.path("id").isTextual() && !call.get("id").asText().isEmpty(), "tool call without id");
             assertEquals("function", call.path("type").asText());
             assertTrue(call.path("function").path("name").isTextual(), "tool call without name");
             final JsonNode arguments = call.path("function").get("arguments");
@@ -171,8 +202,11 @@ final class FormatRules
                 assertTrue(arguments.isTextual(), "arguments must be a JSON string");
                 MAPPER.readTree(arguments.asText()); // throws unless it parses
             }
-            calls.add(call.get("id").asText());
+            final String id = call.get("id").asText();
+            assertTrue(calls.add(id), "tool call id " + id + " is used twice in the line");
+            own.add(id);
         }
+        return own;
     }
 
     private static void output(final JsonNode output, final Set<String> calls, final boolean argumentsAsValue)
@@ -203,13 +237,16 @@ final class FormatRules
         keys(node, Set.of("conversations"), Set.of("system", "tools"));
         final JsonNode conversations = node.get("conversations");
         assertTrue(conversations.isArray() && !conversations.isEmpty());
-        final Set<String> from = Set.of("human", "gpt", "function_call", "observation");
+        final List<Set<String>> sides = List.of(Set.of("human", "observation"), Set.of("gpt", "function_call"));
         boolean gpt = false;
+        int index = 0;
         for (final JsonNode turn : conversations)
         {
             keys(turn, Set.of("from", "value"), Set.of());
-            assertTrue(from.contains(turn.get("from").asText()), "bad from " + turn.get("from"));
-            assertTrue(turn.get("value").isTextual());
+            assertTrue(sides.get(index % 2).contains(turn.get("from").asText()), "turn " + index + " is " + turn.get("from") +
+                ": turns alternate " + sides.get(0) + " and " + sides.get(1) + ", starting with the first");
+            index++;
+            assertTrue(turn.get("value").isTextual() && !turn.get("value").asText().isEmpty(), "value must be a non-empty string");
             if (turn.get("from").asText().equals("function_call"))
             {
                 final JsonNode call = MAPPER.readTree(turn.get("value").asText());
@@ -222,6 +259,7 @@ final class FormatRules
             gpt |= turn.get("from").asText().equals("gpt") || turn.get("from").asText().equals("function_call");
         }
         assertTrue(gpt, "no gpt turn");
+        assertEquals(0, conversations.size() % 2, "the conversation ends with an assistant turn");
         if (node.has("system"))
         {
             assertTrue(node.get("system").isTextual());
