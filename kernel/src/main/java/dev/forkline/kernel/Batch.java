@@ -66,6 +66,18 @@ public final class Batch implements AutoCloseable
     }
 
     /**
+     * Starts a session in the batch with a typed {@code session.start}: as {@link Store#startSession(String, TypedEvent)}.
+     *
+     * @throws IllegalArgumentException when the id is malformed, the session exists (or another batch writes it), or
+     *                                  {@code start} is not a {@code session.start}.
+     * @throws IllegalStateException    when the batch has ended.
+     */
+    public BranchWriter startSession(final String sessionId, final TypedEvent start)
+    {
+        return startSession(sessionId, Store.startJson(start));
+    }
+
+    /**
      * Starts a session in the batch with a given timestamp for its {@code session.start} event (for importers).
      */
     public synchronized BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos)

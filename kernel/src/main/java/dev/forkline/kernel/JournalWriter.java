@@ -215,6 +215,27 @@ final class JournalWriter implements Runnable, MessageHandler
     }
 
     /**
+     * Waits until the journal thread has written and indexed every record published before the call, without
+     * forcing anything to disk (that is {@link #commit()}): so that a reader made in this process sees every append
+     * that returned before it. Returns at once when the ring is empty.
+     */
+    void awaitWritten()
+    {
+        final long published = ring.producerPosition();
+        if (ring.consumerPosition() >= published)
+        {
+            return;
+        }
+        final IdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 50_000);
+        while (ring.consumerPosition() < published && isRunning())
+        {
+            checkHealthy();
+            idle.idle();
+        }
+        checkHealthy();
+    }
+
+    /**
      * @return false once the journal thread has stopped (closed, or failed).
      */
     boolean isRunning()

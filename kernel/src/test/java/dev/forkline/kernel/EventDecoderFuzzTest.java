@@ -88,7 +88,7 @@ class EventDecoderFuzzTest
         {
             try (Store store = Store.open(dir))
             {
-                store.startSession("s", null).append(EventKind.USER, "{\"content\":\"before\"}");
+                store.startSession("s", (String)null).append(EventKind.USER, "{\"content\":\"before\"}");
             }
             try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.resolve(Journal.DIRECTORY))
                 .rollCycle(RollCycles.FAST_DAILY).build(); ExcerptAppender appender = queue.createAppender())

@@ -99,6 +99,12 @@ final class ChangedAgent implements Recorder
     }
 
     @Override
+    public dev.forkline.kernel.replay.Divergence divergence()
+    {
+        return delegate.divergence();
+    }
+
+    @Override
     public void close()
     {
         delegate.close();
