@@ -55,6 +55,17 @@ public final class Batch implements AutoCloseable
     }
 
     /**
+     * Starts a session in the batch whose {@code session.start} payload is {@code {}}: as {@link Store#startSession(String)}.
+     *
+     * @throws IllegalArgumentException when the id is malformed or the session exists (or another batch writes it).
+     * @throws IllegalStateException    when the batch has ended.
+     */
+    public BranchWriter startSession(final String sessionId)
+    {
+        return startSession(sessionId, (CharSequence)null);
+    }
+
+    /**
      * Starts a session in the batch: as {@link Store#startSession(String, CharSequence)}.
      *
      * @throws IllegalArgumentException when the id is malformed or the session exists (or another batch writes it).

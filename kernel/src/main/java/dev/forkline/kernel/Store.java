@@ -235,6 +235,18 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a session whose {@code session.start} payload is {@code {}} (no agent, model, tools or tags).
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed or the session exists already.
+     */
+    public BranchWriter startSession(final String sessionId)
+    {
+        return startSession(sessionId, (CharSequence)null);
+    }
+
+    /**
      * Starts a session: creates its root branch and appends {@code session.start} at step 0.
      *
      * @param sessionId  the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
