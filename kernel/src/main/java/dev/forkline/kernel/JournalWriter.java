@@ -102,11 +102,6 @@ final class JournalWriter implements Runnable, MessageHandler
         thread.start();
     }
 
-    int maxRecordLength()
-    {
-        return ring.maxMsgLength();
-    }
-
     MutableDirectBuffer buffer()
     {
         return ring.buffer();
@@ -146,11 +141,6 @@ final class JournalWriter implements Runnable, MessageHandler
     void publish(final int index)
     {
         ring.commit(index);
-    }
-
-    void abort(final int index)
-    {
-        ring.abort(index);
     }
 
     /**
