@@ -222,10 +222,7 @@ public final class Batch implements AutoCloseable
         }
         for (final BranchState branch : touched)
         {
-            synchronized (branch)
-            {
-                branch.nextStep += 0; // every append that saw the batch open has its record in the ring
-            }
+            branch.awaitAppendInProgress(); // every append that saw the batch open has its record in the ring
         }
         try
         {

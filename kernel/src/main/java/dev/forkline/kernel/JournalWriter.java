@@ -102,11 +102,6 @@ final class JournalWriter implements Runnable, MessageHandler
         thread.start();
     }
 
-    int maxRecordLength()
-    {
-        return ring.maxMsgLength();
-    }
-
     MutableDirectBuffer buffer()
     {
         return ring.buffer();
@@ -146,11 +141,6 @@ final class JournalWriter implements Runnable, MessageHandler
     void publish(final int index)
     {
         ring.commit(index);
-    }
-
-    void abort(final int index)
-    {
-        ring.abort(index);
     }
 
     /**
@@ -303,6 +293,15 @@ final class JournalWriter implements Runnable, MessageHandler
         return eventsWritten;
     }
 
+    /**
+     * The single-writer rule, checked by {@code assert} where only the journal thread may be: it alone drains the
+     * ring, uses the appender and writes the index arrays of a writing store.
+     */
+    private boolean isJournalThread()
+    {
+        return Thread.currentThread() == thread;
+    }
+
     @Override
     public void run()
     {
@@ -375,6 +374,7 @@ final class JournalWriter implements Runnable, MessageHandler
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        assert isJournalThread() : "a record of the ring handled on " + Thread.currentThread().getName();
         if (msgTypeId == MSG_EVENT)
         {
             writeEvent(buffer, index, length);
@@ -484,6 +484,7 @@ final class JournalWriter implements Runnable, MessageHandler
 
     private void writeBatchRecord(final short type, final long batchId, final long events)
     {
+        assert isJournalThread() : "a batch record written on " + Thread.currentThread().getName();
         BatchRecordDescriptor.encode(batchRecord, type, batchId, events, System.currentTimeMillis() * 1_000_000L);
         try (DocumentContext dc = appender.writingDocument(true))
         {

@@ -1,4 +1,4 @@
-package dev.forkline.kernel.agent;
+package dev.forkline.examples;
 
 import dev.forkline.kernel.replay.ModelTurn;
 import dev.forkline.kernel.replay.Recorder;

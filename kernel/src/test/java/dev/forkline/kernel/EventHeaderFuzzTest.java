@@ -22,9 +22,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Hostile bytes where events are expected: the decoder never throws and never accepts a damaged record.
+ * Hostile bytes where events are expected: the event header's check ({@link EventHeader#validate}) never throws and
+ * never accepts a damaged record, and a store whose journal holds garbage records opens, reads and verifies.
  */
-class EventDecoderFuzzTest
+class EventHeaderFuzzTest
 {
     private static UnsafeBuffer offHeap(final byte[] bytes)
     {
