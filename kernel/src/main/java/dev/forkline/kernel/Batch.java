@@ -55,6 +55,17 @@ public final class Batch implements AutoCloseable
     }
 
     /**
+     * Starts a session in the batch whose {@code session.start} payload is {@code {}}: as {@link Store#startSession(String)}.
+     *
+     * @throws IllegalArgumentException when the id is malformed or the session exists (or another batch writes it).
+     * @throws IllegalStateException    when the batch has ended.
+     */
+    public BranchWriter startSession(final String sessionId)
+    {
+        return startSession(sessionId, (CharSequence)null);
+    }
+
+    /**
      * Starts a session in the batch: as {@link Store#startSession(String, CharSequence)}.
      *
      * @throws IllegalArgumentException when the id is malformed or the session exists (or another batch writes it).
@@ -63,6 +74,18 @@ public final class Batch implements AutoCloseable
     public BranchWriter startSession(final String sessionId, final CharSequence startJson)
     {
         return startSession(sessionId, startJson, store.nowNanos());
+    }
+
+    /**
+     * Starts a session in the batch with a typed {@code session.start}: as {@link Store#startSession(String, TypedEvent)}.
+     *
+     * @throws IllegalArgumentException when the id is malformed, the session exists (or another batch writes it), or
+     *                                  {@code start} is not a {@code session.start}.
+     * @throws IllegalStateException    when the batch has ended.
+     */
+    public BranchWriter startSession(final String sessionId, final TypedEvent start)
+    {
+        return startSession(sessionId, Store.startJson(start));
     }
 
     /**
@@ -199,10 +222,7 @@ public final class Batch implements AutoCloseable
         }
         for (final BranchState branch : touched)
         {
-            synchronized (branch)
-            {
-                branch.nextStep += 0; // every append that saw the batch open has its record in the ring
-            }
+            branch.awaitAppendInProgress(); // every append that saw the batch open has its record in the ring
         }
         try
         {

@@ -196,6 +196,20 @@ final class BranchState
         return batch == null ? nextStep : batchFirstStep;
     }
 
+    /**
+     * Returns once no append to this branch is in progress: an append holds this object's monitor from the check that
+     * it may append until its record is published in the ring, so taking and releasing the monitor waits for the one
+     * in progress (if any) and orders what the caller wrote before (a volatile {@code closed} flag, say) before every
+     * later append's check. A fence would not do: it orders this thread's accesses but waits for no other thread.
+     */
+    void awaitAppendInProgress()
+    {
+        synchronized (this)
+        {
+            // nothing to do in here: acquiring the monitor is the wait, releasing it publishes to the next holder
+        }
+    }
+
     private void storeLocation(final long step, final long location)
     {
         final long own = step - forkStep;

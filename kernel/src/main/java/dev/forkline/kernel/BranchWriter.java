@@ -68,15 +68,45 @@ public final class BranchWriter
     }
 
     /**
-     * Appends an event with a JSON (or any UTF-8 text) payload, timestamped now.
+     * Appends a typed event, timestamped now: its fields were checked when it was made, and it writes the payload
+     * the kernel reads. {@code outcome} and {@code annotation} payloads are checked as {@link #append(EventKind,
+     * CharSequence)} checks them.
      *
      * @return the event's step.
-     * @throws IllegalArgumentException when the kind is one the store writes itself, or the payload is over
-     *                                  {@link Store#MAX_PAYLOAD_LENGTH}.
+     * @throws IllegalArgumentException as {@link #append(EventKind, CharSequence)}, and for a {@code session.start}
+     *                                  (see {@link Store#startSession(String, TypedEvent)}).
+     * @throws ForklineException        {@code STORE_CLOSED} after the store was closed.
+     */
+    public long append(final TypedEvent event)
+    {
+        if (event == null)
+        {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        return append(event.kind(), event.toJson());
+    }
+
+    /**
+     * Appends an event with a JSON (or any UTF-8 text) payload, timestamped now: for kinds whose payload the kernel
+     * does not interpret, or written by hand. An {@code outcome} or {@code annotation} payload is checked first,
+     * because the exporter would misread a malformed one silently (an outcome {@code "reward=1"} would give no
+     * reward): it must be a JSON object whose {@code reward} is a finite number or null, whose {@code label} is a
+     * string (for an annotation {@code "good"} or {@code "bad"}), and an annotation's {@code step} an earlier step
+     * of this branch. Other kinds are not checked. The overloads with flags and a timestamp copy any payload as it
+     * is, for importers.
+     *
+     * @return the event's step.
+     * @throws IllegalArgumentException when the kind is one the store writes itself, the payload is over
+     *                                  {@link Store#MAX_PAYLOAD_LENGTH}, or an outcome or annotation is malformed
+     *                                  (the message names the field).
      * @throws ForklineException        {@code STORE_CLOSED} after the store was closed.
      */
     public long append(final EventKind kind, final CharSequence json)
     {
+        if (kind == EventKind.OUTCOME || kind == EventKind.ANNOTATION)
+        {
+            JudgementCheck.check(kind, json, nextStep());
+        }
         return append(kind, 0, store.nowNanos(), json);
     }
 

@@ -339,19 +339,6 @@ public final class JournalCursor implements AutoCloseable
         return fileOffset;
     }
 
-    /**
-     * Skips to the end of the journal: {@link #next()} then returns only records written from now on.
-     *
-     * @return this.
-     */
-    public JournalCursor toEnd()
-    {
-        release();
-        forgetBatch();
-        tailer.toEnd();
-        return this;
-    }
-
     private void forgetBatch()
     {
         batches.reset();
@@ -361,7 +348,7 @@ public final class JournalCursor implements AutoCloseable
 
     /**
      * Moves back from the end of the journal so that {@link #next()} returns its last {@code records} records in the
-     * order they were written, then, as after {@link #toEnd()}, those written from now on. Damaged records count as
+     * order they were written, then those written from now on. Damaged records count as
      * records; seal records (Chronicle metadata, which {@link #next()} never returns) do not. Nor do the events of batches
      * that did not commit, which count but are not returned.
      * <p>
@@ -370,7 +357,8 @@ public final class JournalCursor implements AutoCloseable
      * needs by index. The cost grows with the number of journal files it goes back into, not with the number of
      * records.
      *
-     * @param records how many records to go back; 0 does what {@link #toEnd()} does.
+     * @param records how many records to go back; 0 skips to the end, so that {@link #next()} returns only
+     *                records written from now on.
      * @return true when the cursor went back {@code records} records; false when the journal holds fewer (or could
      * not be counted back, as in a journal file that was cut short): the cursor is then at the start.
      * @throws IllegalArgumentException when {@code records} is negative.

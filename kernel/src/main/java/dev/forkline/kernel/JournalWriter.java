@@ -102,11 +102,6 @@ final class JournalWriter implements Runnable, MessageHandler
         thread.start();
     }
 
-    int maxRecordLength()
-    {
-        return ring.maxMsgLength();
-    }
-
     MutableDirectBuffer buffer()
     {
         return ring.buffer();
@@ -146,11 +141,6 @@ final class JournalWriter implements Runnable, MessageHandler
     void publish(final int index)
     {
         ring.commit(index);
-    }
-
-    void abort(final int index)
-    {
-        ring.abort(index);
     }
 
     /**
@@ -212,6 +202,27 @@ final class JournalWriter implements Runnable, MessageHandler
             }
             idle.idle();
         }
+    }
+
+    /**
+     * Waits until the journal thread has written and indexed every record published before the call, without
+     * forcing anything to disk (that is {@link #commit()}): so that a reader made in this process sees every append
+     * that returned before it. Returns at once when the ring is empty.
+     */
+    void awaitWritten()
+    {
+        final long published = ring.producerPosition();
+        if (ring.consumerPosition() >= published)
+        {
+            return;
+        }
+        final IdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 50_000);
+        while (ring.consumerPosition() < published && isRunning())
+        {
+            checkHealthy();
+            idle.idle();
+        }
+        checkHealthy();
     }
 
     /**
@@ -280,6 +291,15 @@ final class JournalWriter implements Runnable, MessageHandler
     long eventsWritten()
     {
         return eventsWritten;
+    }
+
+    /**
+     * The single-writer rule, checked by {@code assert} where only the journal thread may be: it alone drains the
+     * ring, uses the appender and writes the index arrays of a writing store.
+     */
+    private boolean isJournalThread()
+    {
+        return Thread.currentThread() == thread;
     }
 
     @Override
@@ -354,6 +374,7 @@ final class JournalWriter implements Runnable, MessageHandler
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        assert isJournalThread() : "a record of the ring handled on " + Thread.currentThread().getName();
         if (msgTypeId == MSG_EVENT)
         {
             writeEvent(buffer, index, length);
@@ -463,6 +484,7 @@ final class JournalWriter implements Runnable, MessageHandler
 
     private void writeBatchRecord(final short type, final long batchId, final long events)
     {
+        assert isJournalThread() : "a batch record written on " + Thread.currentThread().getName();
         BatchRecordDescriptor.encode(batchRecord, type, batchId, events, System.currentTimeMillis() * 1_000_000L);
         try (DocumentContext dc = appender.writingDocument(true))
         {

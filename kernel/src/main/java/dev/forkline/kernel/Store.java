@@ -18,15 +18,34 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A Forkline store: one directory holding the journal of every recorded event and the index over it.
  * <p>
  * One process writes a store at a time ({@link #open}); any number of processes read it, also while it
- * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes, and the appends of a
- * {@link Batch} ({@link #beginBatch()}) all at once when the batch commits.
+ * is written ({@link #openReadOnly}).
  * <pre>{@code
  * try (Store store = Store.open(Path.of("forkline-data"))) {
- *     BranchWriter session = store.startSession("task-42", "{\"agent\":\"demo\"}");
- *     session.append(EventKind.USER, "{\"content\":\"What is 6 x 7?\"}");
+ *     BranchWriter session = store.startSession("task-42", SessionStart.of("demo"));
+ *     session.append(Message.user("What is 6 x 7?"));
  *     session.end("done");
  * }
  * }</pre>
+ * <h2>What a reader sees</h2>
+ * An append returns once its event is in the store's append ring; the journal thread writes it to the journal
+ * microseconds later, and {@link #commit()} waits for that (and, under {@link Durability#SYNC}, for the disk).
+ * <ul>
+ *     <li><b>In the process that writes the store</b>, every reader sees every append that returned before the
+ *     reader was made, without a {@link #commit()}: the store's own queries ({@link #sessions()}, {@link #tree},
+ *     {@link #branch}, {@link #event}), its cursors ({@link #read}, {@link #readJournal}), an
+ *     {@link dev.forkline.kernel.export.Exporter} over it, and a read-only store of the same directory opened in
+ *     this process (its queries and cursors too, as they are made). A reader that needs the journal first waits
+ *     for the journal thread to write what is in the ring; nothing is forced to disk.</li>
+ *     <li><b>In another process</b>, a read-only store sees what the writer's journal thread has written: an
+ *     append typically microseconds after it returned, and surely once the writer's {@link #commit()} returned.
+ *     It indexes new events whenever a query or a cursor reaches the end of what it has indexed, and on
+ *     {@link #refresh()}.</li>
+ *     <li><b>Batches</b>: the appends of a {@link Batch} ({@link #beginBatch()}) are seen by no reader, here or
+ *     elsewhere, until the batch commits, and then all at once.</li>
+ *     <li><b>Cursors go on</b>: {@link EventCursor#next()} and {@link JournalCursor#next()} return events appended
+ *     after the cursor was made too, as soon as the journal has them; an export reads each session as it was when
+ *     the export first met it.</li>
+ * </ul>
  * Threading: every method may be called from any thread. Cursors belong to the thread that opened them.
  * The JVM must be started with the flags in {@code README.md}; without them {@code open} throws a
  * {@link ForklineException} that lists the missing ones.
@@ -42,6 +61,7 @@ public final class Store implements AutoCloseable
     }
 
     private final Path directory;
+    private final Path key;
     private final boolean readOnly;
     private final StoreLock lock;
     private final Journal journal;
@@ -66,6 +86,7 @@ public final class Store implements AutoCloseable
         final JournalWriter writer)
     {
         this.directory = directory;
+        this.key = InProcessWriters.key(directory);
         this.readOnly = readOnly;
         this.lock = lock;
         this.journal = journal;
@@ -142,6 +163,7 @@ public final class Store implements AutoCloseable
             }
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
+            InProcessWriters.add(store.key, writer);
             return store;
         }
         catch (final RuntimeException ex)
@@ -168,6 +190,7 @@ public final class Store implements AutoCloseable
         {
             throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
         }
+        InProcessWriters.awaitWritten(InProcessWriters.key(directory));
         final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalFileCheck.requireWhole(directory, snapshot);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
@@ -212,6 +235,18 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a session whose {@code session.start} payload is {@code {}} (no agent, model, tools or tags).
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed or the session exists already.
+     */
+    public BranchWriter startSession(final String sessionId)
+    {
+        return startSession(sessionId, (CharSequence)null);
+    }
+
+    /**
      * Starts a session: creates its root branch and appends {@code session.start} at step 0.
      *
      * @param sessionId  the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
@@ -222,6 +257,34 @@ public final class Store implements AutoCloseable
     public BranchWriter startSession(final String sessionId, final CharSequence startJson)
     {
         return startSession(sessionId, startJson, nowNanos());
+    }
+
+    /**
+     * Starts a session: creates its root branch and appends {@code session.start} at step 0.
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @param start     the {@code session.start} event: a {@code dev.forkline.kernel.replay.SessionStart}.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed, the session exists already, or {@code start} is not
+     *                                  a {@code session.start}.
+     */
+    public BranchWriter startSession(final String sessionId, final TypedEvent start)
+    {
+        return startSession(sessionId, startJson(start));
+    }
+
+    /**
+     * @return the payload of a typed {@code session.start}.
+     * @throws IllegalArgumentException when {@code start} is not a {@code session.start}.
+     */
+    static String startJson(final TypedEvent start)
+    {
+        if (start == null || start.kind() != EventKind.SESSION_START)
+        {
+            throw new IllegalArgumentException("a session starts with a session.start event, not " +
+                (start == null ? "null" : start.kind().wireName()));
+        }
+        return start.toJson();
     }
 
     /**
@@ -461,6 +524,7 @@ public final class Store implements AutoCloseable
      */
     public BranchInfo branch(final String name)
     {
+        refreshIfReading();
         return info(state(name));
     }
 
@@ -496,6 +560,7 @@ public final class Store implements AutoCloseable
     public JournalCursor readJournal()
     {
         checkOpen();
+        awaitAppends();
         return new JournalCursor(this, tailer(), branches);
     }
 
@@ -623,7 +688,7 @@ public final class Store implements AutoCloseable
         }
         if (state.forkEventLocation() == BranchState.NO_LOCATION)
         {
-            commit(); // created by this process and still in the ring
+            awaitAppends(); // created by this process and still in the ring
         }
         return eventAt(state.forkEventLocation());
     }
@@ -658,7 +723,7 @@ public final class Store implements AutoCloseable
     public int refresh()
     {
         checkOpen();
-        return readOnly ? indexer.catchUp() : 0;
+        return readOnly ? catchUp() : 0;
     }
 
     /**
@@ -689,6 +754,10 @@ public final class Store implements AutoCloseable
             return;
         }
         closed = true;
+        if (writer != null)
+        {
+            InProcessWriters.remove(key, writer);
+        }
         try
         {
             if (writer != null)
@@ -802,7 +871,7 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             return step < branch.length();
         }
         final long assigned;
@@ -854,7 +923,7 @@ public final class Store implements AutoCloseable
         BranchState state = branches.byName(name);
         if (state == null && readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             state = branches.byName(name);
         }
         if (state == null)
@@ -874,7 +943,34 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
+        }
+    }
+
+    /**
+     * A read-only store indexes what is new in the journal, after any writing store of this directory in this
+     * process has written what was appended to it so far.
+     */
+    private int catchUp()
+    {
+        InProcessWriters.awaitWritten(key);
+        return indexer.catchUp();
+    }
+
+    /**
+     * Makes every append that returned before the call readable from the journal: in a writing store, waits for its
+     * journal thread to write what is in the ring (no msync); in a read-only store, for that of a writing store of
+     * the same directory in this process, if there is one.
+     */
+    private void awaitAppends()
+    {
+        if (writer != null)
+        {
+            InProcessWriters.awaitWritten(writer);
+        }
+        else
+        {
+            InProcessWriters.awaitWritten(key);
         }
     }
 

@@ -87,7 +87,7 @@ class BatchTest
                     assertEquals(List.of("a"), report.uncommitted().get(0).sessions());
                     assertTrue(report.uncommitted().get(0).open(), "its writer is alive");
                 }
-                assertThrows(IllegalArgumentException.class, () -> store.startSession("a", null), "the id is the batch's");
+                assertThrows(IllegalArgumentException.class, () -> store.startSession("a", (String)null), "the id is the batch's");
 
                 batch.commit();
                 assertEquals(5, reader.refresh(), "the read-only store indexes the batch at its commit record");
@@ -221,10 +221,10 @@ class BatchTest
         {
             final Batch batch = store.beginBatch();
             assertThrows(IllegalStateException.class, store::beginBatch);
-            batch.startSession("first", null);
+            batch.startSession("first", (String)null);
             batch.commit();
-            assertThrows(IllegalStateException.class, () -> batch.startSession("late", null));
-            store.beginBatch().startSession("open-at-close", null).append(EventKind.USER, "{}");
+            assertThrows(IllegalStateException.class, () -> batch.startSession("late", (String)null));
+            store.beginBatch().startSession("open-at-close", (String)null).append(EventKind.USER, "{}");
         }
         try (Store store = Store.open(dir))
         {
@@ -232,7 +232,7 @@ class BatchTest
             final VerifyReport report = store.verify();
             assertEquals(1, report.uncommitted().size());
             assertFalse(report.uncommitted().get(0).open());
-            store.startSession("open-at-close", null);
+            store.startSession("open-at-close", (String)null);
             assertTrue(store.beginBatch() != null, "the batch ended with the store that had it open");
         }
         try (Store reader = Store.openReadOnly(dir))

@@ -80,7 +80,7 @@ class ExportRedactionTest
     {
         try (Store store = Store.open(dir))
         {
-            store.startSession("k", null).append(EventKind.MODEL_RESPONSE,
+            store.startSession("k", (String)null).append(EventKind.MODEL_RESPONSE,
                 "{\"content\":\"\",\"tool_calls\":[{\"id\":\"a\",\"name\":\"curl\",\"arguments\":" +
                 "\"{\\\"header\\\":\\\"Authorization: Bearer abcdefghijklmnop0123\\\"}\"}]}");
             store.commit();
