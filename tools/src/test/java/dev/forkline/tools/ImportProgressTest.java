@@ -3,6 +3,7 @@ package dev.forkline.tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The progress bar of an import on a terminal (a child JVM told that stderr is one, as the launcher tells it): it
+ * The progress bar of an import on a terminal (the command line told that stderr is one, as the launcher tells it): it
  * counts the bytes read, from the first, over the whole import (a single-document file is read twice, and both
  * readings count), and it is cleared when the import ends, so that the summary or the error stands on a line of its
  * own. (Off a terminal there is none: every successful import of {@link ImportRun} has nothing on stderr.)
@@ -24,8 +25,7 @@ class ImportProgressTest
     private static final Pattern DRAW = Pattern.compile("import \\[([# ]{30})] (\\d+)% (\\d+\\.\\d)/(\\d+\\.\\d) MiB");
     private static final double MIB = 1024 * 1024;
     private static final String CLEAR = "\r\033[K";
-    private static final List<String> TERMINAL = List.of("-Dforkline.tty.stderr=true", "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC");
+    private static final String TTY = "forkline.tty.stderr";
 
     @TempDir
     Path dir;
@@ -60,10 +60,28 @@ class ImportProgressTest
         return draws;
     }
 
-    private Cli.Result importOnATerminal(final String format, final GeneratedImports.File file) throws Exception
+    /**
+     * Imports with stderr taken for a terminal, as the launcher tells the command line when it is one.
+     */
+    private Cli.Result importOnATerminal(final String format, final GeneratedImports.File file)
     {
-        return ChildCli.run(TERMINAL, 2, "import", "--format", format, "--store", dir.resolve("store").toString(),
-            file.path().toString());
+        final String before = System.getProperty(TTY);
+        System.setProperty(TTY, "true");
+        try
+        {
+            return Cli.run("import", "--format", format, "--store", dir.resolve("store").toString(), file.path().toString());
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(TTY);
+            }
+            else
+            {
+                System.setProperty(TTY, before);
+            }
+        }
     }
 
     private static String mib(final double bytes)
@@ -72,7 +90,7 @@ class ImportProgressTest
     }
 
     @Test
-    void anImportCountsTheBytesItReadsAndClearsTheBarBeforeItsSummary() throws Exception
+    void anImportCountsTheBytesItReadsAndClearsTheBarBeforeItsSummary() throws IOException
     {
         final GeneratedImports.File file = GeneratedImports.events(dir.resolve("e.jsonl"), "e-", 1_500_000, false);
         final Cli.Result result = importOnATerminal("events", file);
@@ -88,7 +106,7 @@ class ImportProgressTest
     }
 
     @Test
-    void aSingleDocumentCountsBothReadingsOfIt() throws Exception
+    void aSingleDocumentCountsBothReadingsOfIt() throws IOException
     {
         final GeneratedImports.File file = GeneratedImports.sweAgent(dir.resolve("run.traj"), 1_500_000, false);
         final Cli.Result result = importOnATerminal("swe-agent", file);
@@ -102,7 +120,7 @@ class ImportProgressTest
     }
 
     @Test
-    void aFailedImportShowedItsProgressWhileReadingAndItsErrorStandsOnALineOfItsOwn() throws Exception
+    void aFailedImportShowedItsProgressWhileReadingAndItsErrorStandsOnALineOfItsOwn() throws IOException
     {
         final GeneratedImports.File file = GeneratedImports.events(dir.resolve("bad.jsonl"), "e-", 1_500_000, true);
         final Cli.Result result = importOnATerminal("events", file);
