@@ -1,7 +1,8 @@
 package dev.forkline.bench;
 
 /**
- * The JVM flags every forked benchmark JVM needs (the same list as the root pom's {@code forkline.jvmFlags}).
+ * The JVM flags every forked benchmark JVM needs (the same list as the root pom's {@code forkline.jvmFlags};
+ * {@code JvmFlagsAgreeTest} checks that they agree).
  * Use as {@code @Fork(value = 1, jvmArgsAppend = {BenchFlags.F0, ...})}; annotations need constants, so each
  * flag is its own constant and {@link #ALL} lists them for programmatic runners.
  */

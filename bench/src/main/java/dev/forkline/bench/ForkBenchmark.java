@@ -56,7 +56,7 @@ public class ForkBenchmark
     {
         directory = BenchDirs.fresh("fork");
         store = Store.open(directory);
-        final BranchWriter writer = store.startSession("fork-source", null);
+        final BranchWriter writer = store.startSession("fork-source", (String)null);
         final byte[] json = Payloads.jsonBytes(64);
         for (int step = 1; step < prefix; step++)
         {

@@ -29,7 +29,7 @@ final class ForklineSink implements Sink
     @Override
     public SinkWriter writer(final String session)
     {
-        final BranchWriter writer = store.startSession(session, null);
+        final BranchWriter writer = store.startSession(session, (String)null);
         return new SinkWriter()
         {
             @Override

@@ -56,7 +56,7 @@ public class ReadBenchmark
         directory = BenchDirs.fresh("read");
         store = Store.open(directory);
         final byte[] json = Payloads.jsonBytes(payload);
-        final BranchWriter root = store.startSession("read", null);
+        final BranchWriter root = store.startSession("read", (String)null);
         for (int step = 1; step < STEPS; step++)
         {
             root.append(EventKind.USER, json);

@@ -18,6 +18,10 @@ import java.util.ArrayList;
  * The writer stores a location, then publishes {@code length} with a volatile write; a reader reads
  * {@code length} first, so every location below it is visible. The base is set before the store is shared,
  * checked once under the lock of its {@link SnapshotBlocks}, and replaced by a heap copy only when it fails its checksum.
+ * <p>
+ * An open {@link Batch} that appends to a branch committed before it owns the branch ({@link #batch}) until it ends;
+ * the index writer stages the batch's events of the branch past the published length and publishes them when the
+ * batch commits. A branch the batch created is not in the {@link BranchTable} until then, so it is indexed as usual.
  */
 final class BranchState
 {
@@ -37,6 +41,12 @@ final class BranchState
     /** Next step to assign; guarded by this object's monitor in a writing store. */
     long nextStep;
 
+    /** The open batch that appends to this branch, or null; guarded by this object's monitor. */
+    Batch batch;
+
+    /** While {@link #batch} is set: the first step the batch appended; the steps from here on are not committed. */
+    long batchFirstStep;
+
     private volatile long[] locations = new long[8];
     private SnapshotBlocks blocks;
     private long blockOffset;
@@ -49,6 +59,11 @@ final class BranchState
     private volatile long lastTimestampNanos;
     private volatile int forkCount;
     private byte[] chainHead; // written by the single index writer only
+    // events of an open batch, indexed but not published (by the single index writer only)
+    private boolean staged;
+    private long stagedLength;
+    private long stagedOutcomeLocation;
+    private long stagedTimestampNanos;
 
     BranchState(final int id, final String name, final String session, final BranchState parent, final long forkStep)
     {
@@ -111,6 +126,92 @@ final class BranchState
             lastTimestampNanos = timestampNanos;
             return;
         }
+        storeLocation(step, location);
+        if (kind == EventKind.OUTCOME)
+        {
+            outcomeLocation = location;
+        }
+        lastTimestampNanos = timestampNanos;
+        if (step + 1 > length)
+        {
+            length = step + 1;
+        }
+    }
+
+    /**
+     * Called by the single index writer for an event an open batch appended to this branch, which was committed
+     * before the batch: its location is kept, past the published length, where no reader looks until
+     * {@link #publishStaged()}.
+     *
+     * @return true for the first event staged since the last publish or discard.
+     */
+    boolean stageEvent(final long step, final long location, final EventKind kind, final long timestampNanos)
+    {
+        final boolean first = !staged;
+        if (first)
+        {
+            staged = true;
+            stagedLength = length;
+            stagedOutcomeLocation = outcomeLocation;
+            stagedTimestampNanos = lastTimestampNanos;
+        }
+        storeLocation(step, location);
+        if (kind == EventKind.OUTCOME)
+        {
+            stagedOutcomeLocation = location;
+        }
+        stagedTimestampNanos = timestampNanos;
+        stagedLength = Math.max(stagedLength, step + 1);
+        return first;
+    }
+
+    /**
+     * The batch committed: its events of this branch become readable.
+     */
+    void publishStaged()
+    {
+        if (staged)
+        {
+            staged = false;
+            outcomeLocation = stagedOutcomeLocation;
+            lastTimestampNanos = stagedTimestampNanos;
+            length = stagedLength; // volatile write last: publishes the locations stored before it
+        }
+    }
+
+    /**
+     * The batch was rolled back: the locations staged past the length are left to be overwritten.
+     */
+    void discardStaged()
+    {
+        staged = false;
+    }
+
+    /**
+     * @return under this object's monitor: the step after the last committed one (the next step to assign, unless an
+     * open batch appends to the branch).
+     */
+    long committedNextStep()
+    {
+        return batch == null ? nextStep : batchFirstStep;
+    }
+
+    /**
+     * Returns once no append to this branch is in progress: an append holds this object's monitor from the check that
+     * it may append until its record is published in the ring, so taking and releasing the monitor waits for the one
+     * in progress (if any) and orders what the caller wrote before (a volatile {@code closed} flag, say) before every
+     * later append's check. A fence would not do: it orders this thread's accesses but waits for no other thread.
+     */
+    void awaitAppendInProgress()
+    {
+        synchronized (this)
+        {
+            // nothing to do in here: acquiring the monitor is the wait, releasing it publishes to the next holder
+        }
+    }
+
+    private void storeLocation(final long step, final long location)
+    {
         final long own = step - forkStep;
         if (own < baseCount)
         {
@@ -128,15 +229,6 @@ final class BranchState
                 this.locations = locations;
             }
             locations[slot] = location;
-        }
-        if (kind == EventKind.OUTCOME)
-        {
-            outcomeLocation = location;
-        }
-        lastTimestampNanos = timestampNanos;
-        if (step + 1 > length)
-        {
-            length = step + 1;
         }
     }
 

@@ -39,7 +39,8 @@ import java.util.zip.CRC32C;
  * {@code 'FKSL'} and no checksum, are still read.
  * <p>
  * Chronicle's own metadata excerpts (the file header, its index arrays) start with a binary-wire event name
- * ({@code 0xB9}, a length, letters and digits); a metadata excerpt that is neither that nor a seal record is damaged.
+ * ({@code 0xB9}, a length, letters and digits); a metadata excerpt that is none of that, a seal record or a batch
+ * record is damaged.
  */
 final class ChainSealDescriptor
 {
@@ -111,13 +112,14 @@ final class ChainSealDescriptor
 
     /**
      * @param record a metadata excerpt of {@code length} bytes.
-     * @return null when it is a sound seal record or Chronicle's own metadata, else what is wrong with it.
+     * @return null when it is a sound seal record, a batch record ({@link BatchRecordDescriptor}) or Chronicle's own
+     * metadata, else what is wrong with it.
      */
     static String problem(final DirectBuffer record, final int length)
     {
-        if (isChronicles(record, length))
+        if (isChronicles(record, length) || BatchRecordDescriptor.isBatchRecord(record, length))
         {
-            return null;
+            return null; // a batch record has a checksum of its own, which its readers check
         }
         if (length < HEADER_LENGTH)
         {

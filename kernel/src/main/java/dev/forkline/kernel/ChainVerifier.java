@@ -27,6 +27,9 @@ import static dev.forkline.kernel.ChainSealDescriptor.*;
  * record that fails its checksum vouches for nothing: the events it sealed wait for the next seal of their branch,
  * which is checked through them, or stay not sealed. A damaged event (its own checksum fails: {@link Store#verify()}
  * reports it) is not hashed; its seal is skipped, and a gap in the steps that follows one is no sign of removal.
+ * <p>
+ * The events of a batch are put aside until its end: they join their branches' queues when it commits (they are
+ * sealed after that), and are forgotten when it does not, as every reader forgets them.
  */
 final class ChainVerifier
 {
@@ -48,6 +51,8 @@ final class ChainVerifier
     private final Int2ObjectHashMap<BranchChain> chains = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<Pending> unsealedByLocation = new Long2ObjectHashMap<>();
     private final LongHashSet damagedLocations = new LongHashSet();
+    private final BatchTracker batches = new BatchTracker();
+    private final List<Pending> batchEvents = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> damage = new ArrayList<>();
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
@@ -93,7 +98,11 @@ final class ChainVerifier
                         note(damage, bounds.problem());
                         break;
                     }
-                    if (dc.isMetaData())
+                    if (dc.isMetaData() && BatchRecordDescriptor.isBatchRecord(record, length))
+                    {
+                        batchRecord(length);
+                    }
+                    else if (dc.isMetaData())
                     {
                         seal(length, dc.index());
                     }
@@ -127,14 +136,33 @@ final class ChainVerifier
             }
             return;
         }
-        final BranchState branch = branches.byId(header.branchId());
-        if (branch == null)
+        final boolean inBatch = batches.event(header.flags(), location);
+        if (!inBatch && branches.byId(header.branchId()) == null)
         {
             return;
         }
+        final byte[] digest = new byte[HASH_LENGTH];
+        hash.digestRecord(record, 0, length, digest);
+        final Pending pending = new Pending(location, header.branchId(), header.step(), EventKind.fromCode(header.kindCode()),
+            digest, damagedSeals);
+        if (inBatch)
+        {
+            batchEvents.add(pending);
+        }
+        else
+        {
+            enqueue(pending);
+        }
+    }
+
+    /**
+     * Puts an event in its branch's queue, to be checked against its seal when it comes.
+     */
+    private void enqueue(final Pending pending)
+    {
+        final BranchState branch = branches.byId(pending.branchId());
         final BranchChain chain = chains.computeIfAbsent(branch.id, id -> new BranchChain());
-        final EventKind kind = EventKind.fromCode(header.kindCode());
-        final long step = header.step();
+        final long step = pending.step();
         if (chain.expectedStep >= 0 && step != chain.expectedStep)
         {
             if (damagedRecords > chain.damagedRecordsBefore)
@@ -148,13 +176,33 @@ final class ChainVerifier
                     " was expected (an event was removed, or events were reordered)");
             }
         }
-        chain.expectedStep = kind == EventKind.FORK ? step : step + 1;
+        chain.expectedStep = pending.kind() == EventKind.FORK ? step : step + 1;
         chain.damagedRecordsBefore = damagedRecords;
-        final byte[] digest = new byte[HASH_LENGTH];
-        hash.digestRecord(record, 0, length, digest);
-        final Pending pending = new Pending(location, branch.id, step, kind, digest, damagedSeals);
         chain.pending.add(pending);
-        unsealedByLocation.put(location, pending);
+        unsealedByLocation.put(pending.location(), pending);
+    }
+
+    /**
+     * Follows a batch record: a committed batch's events join their branches' queues; a damaged batch record is
+     * verify()'s to report.
+     */
+    private void batchRecord(final int length)
+    {
+        final int outcome = batches.record(record, length);
+        if (outcome == BatchTracker.COMMITTED)
+        {
+            for (final Pending pending : batchEvents)
+            {
+                if (branches.byId(pending.branchId()) != null)
+                {
+                    enqueue(pending);
+                }
+            }
+        }
+        if (outcome == BatchTracker.COMMITTED || outcome == BatchTracker.ROLLED_BACK)
+        {
+            batchEvents.clear();
+        }
     }
 
     private void seal(final int length, final long index)

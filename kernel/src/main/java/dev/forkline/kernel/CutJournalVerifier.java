@@ -11,7 +11,9 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +32,10 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
  * when its event header is still inside the file, names its branch and step. The index snapshot locates every event
  * up to its mark, so it names the branches and steps lost, and their sessions. Branch names come from the
  * {@code session.start} and {@code fork} records before the cut, else from the snapshot.
+ * <p>
+ * The events of a batch are counted aside until its end: with the store's when it commits, as an
+ * {@link VerifyReport.UncommittedBatch} when it does not (nothing can write a store that does not open, so a batch
+ * still open at the end is rolled back). Which batches committed is kept for the copy of a salvage.
  */
 final class CutJournalVerifier
 {
@@ -65,6 +71,16 @@ final class CutJournalVerifier
     private String firstLostSession;
     private String firstLostEvent;
 
+    private final BatchTracker batches = new BatchTracker();
+    private final BitSet committedBatches = new BitSet();
+    private final List<VerifyReport.UncommittedBatch> uncommitted = new ArrayList<>();
+    private final Map<Integer, String> batchNames = new HashMap<>();
+    private final Map<Integer, String> batchSessionsById = new HashMap<>();
+    private final LinkedHashSet<String> batchSessions = new LinkedHashSet<>(); // the first of them
+    private final java.util.HashSet<String> batchCommittedSessions = new java.util.HashSet<>();
+    private long batchSessionCount;
+    private long batchBytes;
+
     private CutJournalVerifier(final IndexSnapshot.Loaded snapshot, final List<JournalFileCheck.Cut> found)
     {
         this.snapshot = snapshot;
@@ -77,9 +93,29 @@ final class CutJournalVerifier
      */
     static VerifyReport verify(final Path storeDir, final List<JournalFileCheck.Cut> cuts)
     {
+        return read(storeDir, cuts).report();
+    }
+
+    /**
+     * Reads the store for {@link #report()} and {@link #committedBatches()}.
+     */
+    static CutJournalVerifier read(final Path storeDir, final List<JournalFileCheck.Cut> cuts)
+    {
         final CutJournalVerifier verifier = new CutJournalVerifier(IndexSnapshot.load(storeDir), cuts);
         JournalFileReader.readEach(storeDir, verifier::read);
-        return verifier.report();
+        if (verifier.batches.rollBack())
+        {
+            verifier.batchEnded(false);
+        }
+        return verifier;
+    }
+
+    /**
+     * @return the batches that committed, by their number in journal order ({@link BatchTracker#ordinal()}).
+     */
+    BitSet committedBatches()
+    {
+        return committedBatches;
     }
 
     private void read(final JournalFileReader reader, final Path file) throws IOException
@@ -108,7 +144,7 @@ final class CutJournalVerifier
             {
                 event(reader, index(cycle, sequence++));
             }
-            else if (reader.position() > 0)
+            else
             {
                 metaData(reader, index(cycle, sequence));
             }
@@ -127,12 +163,21 @@ final class CutJournalVerifier
     }
 
     /**
-     * Checks a seal record as {@link SealCheck} does for a store that opens.
+     * Reads a batch record, or checks a seal record as {@link SealCheck} does for a store that opens.
      */
     private void metaData(final JournalFileReader reader, final long index) throws IOException
     {
         final DirectBuffer record = reader.document();
-        final String problem = record == null ? null : ChainSealDescriptor.problem(record, reader.length());
+        if (record == null)
+        {
+            return;
+        }
+        if (BatchRecordDescriptor.isBatchRecord(record, reader.length()))
+        {
+            batchRecord(reader, index);
+            return;
+        }
+        final String problem = ChainSealDescriptor.problem(record, reader.length());
         if (problem != null)
         {
             damage(index, reader.file(), reader.position(), problem, -1, 0);
@@ -162,18 +207,86 @@ final class CutJournalVerifier
                 hasHeader ? header.step() : 0);
             return;
         }
-        events++;
-        bytes += header.payloadLength();
+        final boolean inBatch = batches.event(header.flags(), index);
         final EventKind kind = EventKind.fromCode(header.kindCode());
         if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
         {
             final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
-            final String session = kind == EventKind.FORK ? sessions.get(header.parentBranchId()) : name;
-            names.putIfAbsent(header.branchId(), name);
-            sessions.putIfAbsent(header.branchId(), session == null ? name.split("/", 2)[0] : session);
+            String session = kind == EventKind.FORK ? sessions.get(header.parentBranchId()) : name;
+            if (session == null && kind == EventKind.FORK)
+            {
+                session = batchSessionsById.get(header.parentBranchId());
+            }
+            (inBatch ? batchNames : names).putIfAbsent(header.branchId(), name);
+            (inBatch ? batchSessionsById : sessions).putIfAbsent(header.branchId(),
+                session == null ? name.split("/", 2)[0] : session);
+        }
+        if (inBatch)
+        {
+            batchBytes += header.payloadLength();
+            final String created = batchSessionsById.get(header.branchId());
+            final String committed = created == null ? sessions.get(header.branchId()) : null;
+            if (kind == EventKind.SESSION_START || committed != null && batchCommittedSessions.add(committed))
+            {
+                batchSessionCount++;
+            }
+            final String session = created != null ? created : committed;
+            if (session != null && batchSessions.size() < VerifyReport.MAX_LISTED)
+            {
+                batchSessions.add(session);
+            }
+        }
+        else
+        {
+            events++;
+            bytes += header.payloadLength();
         }
         lastBranchId = header.branchId();
         lastStep = header.step();
+    }
+
+    /**
+     * Follows the begin, commit or abort of a batch; other metadata (seals, Chronicle's own) is passed over.
+     */
+    private void batchRecord(final JournalFileReader reader, final long nextIndex) throws IOException
+    {
+        final DirectBuffer record = reader.document();
+        if (record == null)
+        {
+            return;
+        }
+        final int outcome = batches.record(record, reader.length());
+        if (outcome == BatchTracker.DAMAGED)
+        {
+            damage(nextIndex, reader.file(), reader.position(), "damaged batch record: " + batches.problem(), -1, 0);
+        }
+        else if (outcome == BatchTracker.COMMITTED || outcome == BatchTracker.ROLLED_BACK)
+        {
+            batchEnded(outcome == BatchTracker.COMMITTED);
+        }
+    }
+
+    private void batchEnded(final boolean committed)
+    {
+        if (committed)
+        {
+            committedBatches.set((int)batches.endedOrdinal());
+            events += batches.endedEvents();
+            bytes += batchBytes;
+            batchNames.forEach(names::putIfAbsent);
+            batchSessionsById.forEach(sessions::putIfAbsent);
+        }
+        else if (batches.endedEvents() > 0 && uncommitted.size() < VerifyReport.MAX_LISTED)
+        {
+            uncommitted.add(new VerifyReport.UncommittedBatch(batches.endedFirstIndex(), batches.endedEvents(),
+                List.copyOf(batchSessions), batchSessionCount, false));
+        }
+        batchBytes = 0;
+        batchSessionCount = 0;
+        batchCommittedSessions.clear();
+        batchNames.clear();
+        batchSessionsById.clear();
+        batchSessions.clear();
     }
 
     /**
@@ -216,7 +329,7 @@ final class CutJournalVerifier
             splitBranchId, splitStep, slot, lastBranchId, lastStep));
     }
 
-    private VerifyReport report()
+    VerifyReport report()
     {
         for (final CutFile cut : cuts)
         {
@@ -236,7 +349,8 @@ final class CutJournalVerifier
                     split ? eventName(cut.splitBranchId(), cut.splitStep()) : firstLostEvent));
             }
         }
-        return new VerifyReport(events, bytes, List.copyOf(damaged), damagedCount, List.copyOf(lostSteps), List.copyOf(affected));
+        return new VerifyReport(events, bytes, List.copyOf(damaged), damagedCount, List.copyOf(lostSteps), List.copyOf(affected),
+            List.copyOf(uncommitted));
     }
 
     /**
@@ -389,7 +503,7 @@ final class CutJournalVerifier
 
     private String eventName(final int branchId, final long step)
     {
-        String name = names.get(branchId);
+        String name = names.containsKey(branchId) ? names.get(branchId) : batchNames.get(branchId);
         if (name == null && snapshot != null && snapshotMatches)
         {
             final BranchState branch = snapshot.table().byId(branchId);

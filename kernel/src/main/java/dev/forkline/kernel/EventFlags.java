@@ -1,7 +1,8 @@
 package dev.forkline.kernel;
 
 /**
- * Bits of an event's flags word.
+ * Bits of an event's flags word. Bit 2 is the store's own (it marks the events of a {@link Batch} in the journal):
+ * an append ignores it and {@link EventView#flags()} leaves it out.
  */
 public final class EventFlags
 {

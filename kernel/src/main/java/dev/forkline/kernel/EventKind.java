@@ -12,15 +12,18 @@ public enum EventKind
     SYSTEM(2, "system"),
     /** A user message: {@code {"content"}}. */
     USER(3, "user"),
-    /** One model turn: {@code {"content", "tool_calls", "model", "usage", "request_hash"}}. */
+    /**
+     * One model turn: {@code {"content", "tool_calls", "model", "usage", "finish_reason", "tokenizer",
+     * "prompt_token_ids", "completion_token_ids", "completion_logprobs", "request_hash", "request_parts"}}.
+     */
     MODEL_RESPONSE(4, "model.response"),
-    /** What a tool returned: {@code {"tool_call_id", "name", "content", "error"}}. */
+    /** What a tool returned: {@code {"tool_call_id", "name", "content", "error", "request_hash"}}. */
     TOOL_RESULT(5, "tool.result"),
     /** A clock read: {@code {"value"}}. */
     CLOCK(6, "clock"),
     /** A random read: {@code {"value"}}. */
     RANDOM(7, "random"),
-    /** Any other call into the world: {@code {"name", "request", "response"}}. */
+    /** Any other call into the world: {@code {"name", "request", "response", "request_hash"}}. */
     EFFECT(8, "effect"),
     /** The result of a branch: {@code {"reward", "label"}}; may follow {@link #SESSION_END}. */
     OUTCOME(9, "outcome"),

@@ -50,6 +50,16 @@ public final class EventView
     }
 
     /**
+     * Points the view at a record that is not an event (a damaged batch record), so that it names no branch.
+     */
+    void clear(final long location)
+    {
+        this.location = location;
+        record.wrap(0, 0);
+        header.wrap(record, 0);
+    }
+
+    /**
      * @return what the event records.
      */
     public EventKind kind()
@@ -74,9 +84,18 @@ public final class EventView
     }
 
     /**
-     * @return the event's flags, see {@link EventFlags}.
+     * @return the event's flags, see {@link EventFlags} (the store's own bit that marks the events of a batch left
+     * out).
      */
     public int flags()
+    {
+        return header.flags() & ~BatchRecordDescriptor.EVENT_FLAG;
+    }
+
+    /**
+     * @return the flags as stored.
+     */
+    int storedFlags()
     {
         return header.flags();
     }
@@ -153,6 +172,14 @@ public final class EventView
     int branchId()
     {
         return header.branchId();
+    }
+
+    /**
+     * @return the branch name of an event that creates a branch, else the empty string.
+     */
+    String key()
+    {
+        return record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
     }
 
     /**

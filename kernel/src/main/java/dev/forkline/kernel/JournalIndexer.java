@@ -15,6 +15,12 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
  * without an index snapshot, the part after the snapshot otherwise, and, in a read-only store, whatever
  * a writing process appended since the last look.
  * <p>
+ * The events of a batch ({@link BatchRecordDescriptor}) are indexed where no reader looks (a branch the batch created
+ * is pending in the {@link BranchTable}, a committed branch stages them) and published when the batch's commit
+ * record is read; a batch that is rolled back is dropped. A batch still open at the end of the journal stays so:
+ * a read-only store publishes it when its commit comes, a writing store rolls it back at open
+ * ({@link #rollBackOpenBatch()}).
+ * <p>
  * Threading: {@link #catchUp()} is synchronised; the tailer is re-bound to whichever thread calls it.
  */
 final class JournalIndexer implements AutoCloseable
@@ -35,6 +41,9 @@ final class JournalIndexer implements AutoCloseable
     private final byte[] link = new byte[ChainSealDescriptor.HASH_LENGTH];
     private final JournalBounds bounds = new JournalBounds();
     private boolean cut;
+    private final BatchTracker batches = new BatchTracker();
+    private final List<BranchState> staged = new ArrayList<>();
+    private int batchIndexed;
 
     JournalIndexer(final Journal journal, final BranchTable branches)
     {
@@ -141,7 +150,14 @@ final class JournalIndexer implements AutoCloseable
                     }
                     if (dc.isMetaData())
                     {
-                        indexSeal(length);
+                        if (BatchRecordDescriptor.isBatchRecord(record, length))
+                        {
+                            count += batchRecord(dc.index(), length);
+                        }
+                        else
+                        {
+                            indexSeal(length);
+                        }
                         continue;
                     }
                     header.wrap(record, 0);
@@ -151,9 +167,10 @@ final class JournalIndexer implements AutoCloseable
                         skip(dc.index(), problem);
                         continue;
                     }
-                    if (index(dc.index()))
+                    final boolean inBatch = batches.event(header.flags(), dc.index());
+                    if (index(dc.index(), inBatch))
                     {
-                        count++;
+                        count += inBatch ? 0 : 1; // a batch's events count at its commit
                         lastLocation = dc.index();
                         lastChecksum = header.checksum();
                     }
@@ -168,6 +185,90 @@ final class JournalIndexer implements AutoCloseable
         events += count;
         indexedThisRun += count;
         return count;
+    }
+
+    /**
+     * Follows the begin, commit or abort of a batch.
+     *
+     * @return the number of events it made readable.
+     */
+    private int batchRecord(final long index, final int length)
+    {
+        final int outcome = batches.record(record, length);
+        if (outcome == BatchTracker.DAMAGED)
+        {
+            skip(index, batches.problem());
+        }
+        else if (outcome == BatchTracker.COMMITTED)
+        {
+            branches.publishPending();
+            for (final BranchState branch : staged)
+            {
+                branch.publishStaged();
+                branch.nextStep = Math.max(branch.nextStep, branch.length());
+            }
+            staged.clear();
+            final int published = batchIndexed;
+            batchIndexed = 0;
+            return published;
+        }
+        else if (outcome == BatchTracker.ROLLED_BACK)
+        {
+            dropBatch();
+        }
+        return 0;
+    }
+
+    private void dropBatch()
+    {
+        branches.dropPending();
+        for (final BranchState branch : staged)
+        {
+            branch.discardStaged();
+        }
+        staged.clear();
+        batchIndexed = 0;
+    }
+
+    /**
+     * @return true when a batch is open at the end of what was read: its writer is still writing it, or died.
+     */
+    synchronized boolean batchOpen()
+    {
+        return batches.isOpen();
+    }
+
+    /**
+     * @return the id of the open batch ({@link BatchRecordDescriptor#UNKNOWN_ID} when its begin was not read).
+     */
+    synchronized long openBatchId()
+    {
+        return batches.id();
+    }
+
+    /**
+     * @return the events of the open batch read so far.
+     */
+    synchronized long openBatchEvents()
+    {
+        return batches.events();
+    }
+
+    /**
+     * For a writing store, at open: the open batch was left by a writer that died; it will never commit.
+     */
+    synchronized void rollBackOpenBatch()
+    {
+        if (batches.rollBack())
+        {
+            dropBatch();
+        }
+    }
+
+    private BranchState anyById(final int id)
+    {
+        final BranchState committed = branches.byId(id);
+        return committed != null ? committed : branches.pending(id);
     }
 
     /**
@@ -209,7 +310,12 @@ final class JournalIndexer implements AutoCloseable
         sealedUpTo = location;
     }
 
-    private boolean index(final long location)
+    /**
+     * @param inBatch true for an event of the open batch: it is indexed where no reader looks until the batch commits
+     *                (a branch the batch creates is pending, a committed branch stages it).
+     * @return false when the event was skipped as damaged.
+     */
+    private boolean index(final long location, final boolean inBatch)
     {
         final EventKind kind = EventKind.fromCode(header.kindCode());
         final int branchId = header.branchId();
@@ -217,23 +323,38 @@ final class JournalIndexer implements AutoCloseable
         if (header.keyLength() > 0 && (kind == EventKind.SESSION_START || kind == EventKind.FORK))
         {
             final String name = record.getStringWithoutLengthUtf8(HEADER_LENGTH, header.keyLength());
-            final BranchState parent = kind == EventKind.FORK ? branches.byId(header.parentBranchId()) : null;
+            final int parentId = header.parentBranchId();
+            final BranchState parent = kind != EventKind.FORK ? null : inBatch ? anyById(parentId) : branches.byId(parentId);
             if (kind == EventKind.FORK && parent == null)
             {
-                skip(location, "fork of branch id " + header.parentBranchId() + " which the journal does not hold");
+                skip(location, "fork of branch id " + parentId + " which the journal does not hold");
                 return false;
             }
-            if (branches.byId(branchId) == null && branches.restore(branchId, name, parent, step) == null)
+            if ((inBatch ? anyById(branchId) : branches.byId(branchId)) == null &&
+                branches.restore(branchId, name, parent, step, inBatch) == null)
             {
                 skip(location, "branch '" + name + "' (id " + branchId + ") is created twice");
                 return false;
             }
         }
-        final BranchState branch = branches.byId(branchId);
+        final BranchState committed = branches.byId(branchId);
+        final BranchState branch = committed != null || !inBatch ? committed : branches.pending(branchId);
         if (branch == null || step < branch.forkStep)
         {
             skip(location, "event of branch id " + branchId + " step " + step + " has no branch to belong to");
             return false;
+        }
+        if (inBatch)
+        {
+            batchIndexed++;
+            if (committed != null)
+            {
+                if (committed.stageEvent(step, location, kind, header.timestampNanos()))
+                {
+                    staged.add(committed);
+                }
+                return true;
+            }
         }
         branch.indexEvent(step, location, kind, header.timestampNanos());
         if (kind != EventKind.FORK && step + 1 > branch.nextStep)

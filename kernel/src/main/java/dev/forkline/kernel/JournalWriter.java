@@ -13,6 +13,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,13 +28,20 @@ import java.util.concurrent.locks.LockSupport;
  * an msync stalls only the journal thread. An agent thread waits only when the ring is full (the journal
  * has fallen a whole ring behind) or when it asks to {@link #commit()}.
  * <p>
- * Threading: {@link #claim}, {@link #publish} and {@link #commit()} may be called by any thread;
- * {@link #run()} is the journal thread and the only user of the appender.
+ * A {@link Batch}: its events carry {@link BatchRecordDescriptor#EVENT_FLAG}. The journal thread writes the batch's
+ * begin record before its first event and indexes the events it writes without publishing them (a branch the batch
+ * created is pending in the {@link BranchTable}; a committed branch stages them). The end of the batch comes through
+ * the ring like a commit: the journal thread writes the commit or abort record, then publishes or drops what it
+ * indexed, so the batch becomes readable in this process only once its commit record is in the journal.
+ * <p>
+ * Threading: {@link #claim}, {@link #publish}, {@link #commit()}, {@link #beginBatch} and {@link #endBatch} may be
+ * called by any thread; {@link #run()} is the journal thread and the only user of the appender.
  */
 final class JournalWriter implements Runnable, MessageHandler
 {
     static final int MSG_EVENT = 1;
     static final int MSG_COMMIT = 2;
+    static final int MSG_BATCH_END = 3;
     private static final int BATCH_LIMIT = 512;
     private static final long SPACE_CHECK_INTERVAL = 1024 * 1024;
     /** How long closing goes on sealing; what is left is sealed by the next writer of the store. */
@@ -60,6 +69,15 @@ final class JournalWriter implements Runnable, MessageHandler
     private final long sealedAtStart;
     private ChainSealer sealer;
 
+    private volatile Batch batch; // the open batch, set before any of its events is in the ring
+    // journal thread only: the batch being written
+    private final UnsafeBuffer batchRecord = new UnsafeBuffer(ByteBuffer.allocateDirect(BatchRecordDescriptor.LENGTH));
+    private final List<BranchState> staged = new ArrayList<>();
+    private boolean batchBegun;
+    private long batchEvents;
+    private long abandonedBatchId = -1;
+    private long abandonedBatchEvents;
+
     JournalWriter(
         final Journal journal,
         final BranchTable branches,
@@ -82,11 +100,6 @@ final class JournalWriter implements Runnable, MessageHandler
     void start()
     {
         thread.start();
-    }
-
-    int maxRecordLength()
-    {
-        return ring.maxMsgLength();
     }
 
     MutableDirectBuffer buffer()
@@ -130,11 +143,6 @@ final class JournalWriter implements Runnable, MessageHandler
         ring.commit(index);
     }
 
-    void abort(final int index)
-    {
-        ring.abort(index);
-    }
-
     /**
      * Waits until everything appended before the call, by any thread, is in the journal, and with
      * {@link Durability#SYNC} forced to disk. Commits that arrive together share one msync.
@@ -147,6 +155,43 @@ final class JournalWriter implements Runnable, MessageHandler
         final int index = claim(MSG_COMMIT, Long.BYTES);
         ring.buffer().putLong(index, ticket);
         ring.commit(index);
+        await(ticket);
+    }
+
+    /**
+     * Makes {@code batch} the open batch; its events must not be in the ring before.
+     */
+    void beginBatch(final Batch batch)
+    {
+        this.batch = batch;
+    }
+
+    /**
+     * Ends the open batch, once every append through it is in the ring: waits until its commit (or abort) record is
+     * in the journal and the index knows, as {@link #commit()} waits.
+     */
+    void endBatch(final boolean commit)
+    {
+        final long ticket = tickets.incrementAndGet();
+        final int index = claim(MSG_BATCH_END, Long.BYTES + Integer.BYTES);
+        ring.buffer().putLong(index, ticket);
+        ring.buffer().putInt(index + Long.BYTES, commit ? 1 : 0);
+        ring.commit(index);
+        await(ticket);
+    }
+
+    /**
+     * Before {@link #start()}: a batch that a writer that died left open, whose abort record the journal thread
+     * writes first.
+     */
+    void abortFirst(final long batchId, final long events)
+    {
+        abandonedBatchId = batchId;
+        abandonedBatchEvents = events;
+    }
+
+    private void await(final long ticket)
+    {
         final IdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 50_000);
         while (doneTicket < ticket)
         {
@@ -157,6 +202,35 @@ final class JournalWriter implements Runnable, MessageHandler
             }
             idle.idle();
         }
+    }
+
+    /**
+     * Waits until the journal thread has written and indexed every record published before the call, without
+     * forcing anything to disk (that is {@link #commit()}): so that a reader made in this process sees every append
+     * that returned before it. Returns at once when the ring is empty.
+     */
+    void awaitWritten()
+    {
+        final long published = ring.producerPosition();
+        if (ring.consumerPosition() >= published)
+        {
+            return;
+        }
+        final IdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 50_000);
+        while (ring.consumerPosition() < published && isRunning())
+        {
+            checkHealthy();
+            idle.idle();
+        }
+        checkHealthy();
+    }
+
+    /**
+     * @return false once the journal thread has stopped (closed, or failed).
+     */
+    boolean isRunning()
+    {
+        return stopped.getCount() > 0;
     }
 
     void checkHealthy()
@@ -213,10 +287,19 @@ final class JournalWriter implements Runnable, MessageHandler
         return sealer == null ? sealedAtStart : sealer.sealedUpTo();
     }
 
-    /** After {@link #stop()}: how many events this writer wrote. */
+    /** After {@link #stop()}: how many events this writer wrote, those of batches that did not commit left out. */
     long eventsWritten()
     {
         return eventsWritten;
+    }
+
+    /**
+     * The single-writer rule, checked by {@code assert} where only the journal thread may be: it alone drains the
+     * ring, uses the appender and writes the index arrays of a writing store.
+     */
+    private boolean isJournalThread()
+    {
+        return Thread.currentThread() == thread;
     }
 
     @Override
@@ -226,6 +309,10 @@ final class JournalWriter implements Runnable, MessageHandler
         try
         {
             appender = journal.createAppender();
+            if (abandonedBatchId >= 0)
+            {
+                writeBatchRecord(BatchRecordDescriptor.ABORT, abandonedBatchId, abandonedBatchEvents);
+            }
             sealer = new ChainSealer(journal, branches, sealedAtStart);
             long sealDeadline = Long.MAX_VALUE;
             while (true)
@@ -287,12 +374,18 @@ final class JournalWriter implements Runnable, MessageHandler
     @Override
     public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        assert isJournalThread() : "a record of the ring handled on " + Thread.currentThread().getName();
         if (msgTypeId == MSG_EVENT)
         {
             writeEvent(buffer, index, length);
         }
         else if (msgTypeId == MSG_COMMIT)
         {
+            pendingTicket = Math.max(pendingTicket, buffer.getLong(index));
+        }
+        else if (msgTypeId == MSG_BATCH_END)
+        {
+            writeBatchEnd(buffer.getInt(index + Long.BYTES) != 0);
             pendingTicket = Math.max(pendingTicket, buffer.getLong(index));
         }
     }
@@ -308,6 +401,12 @@ final class JournalWriter implements Runnable, MessageHandler
         final EventHeader header = this.header.wrap(buffer, index);
         final int checksum = header.computeChecksum(length);
         header.checksum(checksum);
+        final boolean inBatch = (header.flags() & BatchRecordDescriptor.EVENT_FLAG) != 0;
+        if (inBatch && !batchBegun)
+        {
+            writeBatchRecord(BatchRecordDescriptor.BEGIN, batch.id(), 0);
+            batchBegun = true;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
             dc.wire().bytes().unsafeWrite(buffer.addressOffset() + index, length);
@@ -315,8 +414,81 @@ final class JournalWriter implements Runnable, MessageHandler
         final long location = appender.lastIndexAppended();
         lastLocation = location;
         lastChecksum = checksum;
+        final EventKind kind = EventKind.fromCode(header.kindCode());
+        if (inBatch)
+        {
+            indexBatchEvent(location, kind);
+            return;
+        }
         eventsWritten++;
         final BranchState branch = branches.byId(header.branchId());
-        branch.indexEvent(header.step(), location, EventKind.fromCode(header.kindCode()), header.timestampNanos());
+        branch.indexEvent(header.step(), location, kind, header.timestampNanos());
+    }
+
+    /**
+     * Indexes an event of the open batch where no reader looks until the batch commits.
+     */
+    private void indexBatchEvent(final long location, final EventKind kind)
+    {
+        if (batchEvents++ == 0)
+        {
+            sealer.batchOpened(location);
+        }
+        final BranchState committed = branches.byId(header.branchId());
+        if (committed != null)
+        {
+            if (committed.stageEvent(header.step(), location, kind, header.timestampNanos()))
+            {
+                staged.add(committed);
+            }
+        }
+        else
+        {
+            branches.pending(header.branchId()).indexEvent(header.step(), location, kind, header.timestampNanos());
+        }
+    }
+
+    /**
+     * Writes the end of the open batch, then makes its events readable (commit) or forgets them (abort).
+     */
+    private void writeBatchEnd(final boolean commit)
+    {
+        final Batch batch = this.batch;
+        if (batchBegun)
+        {
+            writeBatchRecord(commit ? BatchRecordDescriptor.COMMIT : BatchRecordDescriptor.ABORT, batch.id(), batchEvents);
+            sealer.batchEnded(commit);
+        }
+        if (commit)
+        {
+            branches.publishPending();
+            for (final BranchState branch : staged)
+            {
+                branch.publishStaged();
+            }
+            eventsWritten += batchEvents;
+        }
+        else
+        {
+            branches.dropPending();
+            for (final BranchState branch : staged)
+            {
+                branch.discardStaged();
+            }
+        }
+        staged.clear();
+        batchBegun = false;
+        batchEvents = 0;
+        batch.outcome(commit ? Batch.COMMITTED : Batch.ROLLED_BACK);
+    }
+
+    private void writeBatchRecord(final short type, final long batchId, final long events)
+    {
+        assert isJournalThread() : "a batch record written on " + Thread.currentThread().getName();
+        BatchRecordDescriptor.encode(batchRecord, type, batchId, events, System.currentTimeMillis() * 1_000_000L);
+        try (DocumentContext dc = appender.writingDocument(true))
+        {
+            dc.wire().bytes().unsafeWrite(batchRecord.addressOffset(), BatchRecordDescriptor.LENGTH);
+        }
     }
 }

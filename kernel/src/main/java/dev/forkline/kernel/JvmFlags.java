@@ -16,7 +16,10 @@ import java.util.Optional;
  */
 final class JvmFlags
 {
-    /** Every flag, in the order the launcher, surefire and JMH pass them. */
+    /**
+     * Every flag, in the order the launcher, surefire and JMH pass them: the root pom's {@code forkline.jvmFlags},
+     * the one source ({@code JvmFlagsAgreeTest} in bench checks that this list agrees with it).
+     */
     static final List<String> REQUIRED = List.of(
         "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
         "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",

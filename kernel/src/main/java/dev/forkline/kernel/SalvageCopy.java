@@ -8,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,6 +36,9 @@ import static dev.forkline.kernel.EventHeaderDescriptor.HEADER_LENGTH;
  * does when it reads a journal back). A fork numbered below one already given (two forks of a session made at the
  * same time, whose fork events reached the journal out of number order) takes the next number, and is reported
  * as renamed.
+ * <p>
+ * The events of a batch are copied only if it committed, which the account of the store read first says by the
+ * batch's number in journal order; the copy is not a batch of the new store, which is renamed into place whole.
  * <p>
  * Threading: one thread.
  */
@@ -67,6 +71,8 @@ final class SalvageCopy
     }
 
     private final Store target;
+    private final BitSet committedBatches;
+    private final BatchTracker batches = new BatchTracker();
     private final EventHeader header = new EventHeader();
     private final Map<Integer, Branch> branches = new HashMap<>();
     private final List<Branch> dropping = new ArrayList<>();
@@ -77,19 +83,22 @@ final class SalvageCopy
     private int sessions;
     private int forks;
 
-    private SalvageCopy(final Store target)
+    private SalvageCopy(final Store target, final BitSet committedBatches)
     {
         this.target = target;
+        this.committedBatches = committedBatches;
     }
 
     /**
-     * Copies every sound event of the store in {@code storeDir} into {@code target}.
+     * Copies every sound event of the store in {@code storeDir} into {@code target}, but those of batches that did not
+     * commit.
      *
+     * @param committedBatches the batches that committed, by number ({@link CutJournalVerifier#committedBatches()}).
      * @throws ForklineException {@code IO_ERROR} when a journal file cannot be read; what the target throws.
      */
-    static SalvageCopy copy(final Path storeDir, final Store target)
+    static SalvageCopy copy(final Path storeDir, final Store target, final BitSet committedBatches)
     {
-        final SalvageCopy copy = new SalvageCopy(target);
+        final SalvageCopy copy = new SalvageCopy(target, committedBatches);
         JournalFileReader.readEach(storeDir, copy::read);
         return copy;
     }
@@ -122,13 +131,18 @@ final class SalvageCopy
         JournalFileReader.Found found = reader.moveTo(reader.firstDocument());
         while (found == JournalFileReader.Found.DOCUMENT)
         {
+            final DirectBuffer record = reader.document();
             if (!reader.isMetaData())
             {
-                final DirectBuffer record = reader.document();
-                if (record != null && header.wrap(record, 0).validate(reader.length()) == null)
+                if (record != null && header.wrap(record, 0).validate(reader.length()) == null &&
+                    (!batches.event(header.flags(), 0) || committedBatches.get((int)batches.ordinal())))
                 {
                     copy(record);
                 }
+            }
+            else if (record != null)
+            {
+                batches.record(record, reader.length());
             }
             found = reader.next();
         }

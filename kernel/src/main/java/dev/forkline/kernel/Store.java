@@ -18,14 +18,34 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A Forkline store: one directory holding the journal of every recorded event and the index over it.
  * <p>
  * One process writes a store at a time ({@link #open}); any number of processes read it, also while it
- * is written ({@link #openReadOnly}). A read-only store sees what the writer appends as it goes.
+ * is written ({@link #openReadOnly}).
  * <pre>{@code
  * try (Store store = Store.open(Path.of("forkline-data"))) {
- *     BranchWriter session = store.startSession("task-42", "{\"agent\":\"demo\"}");
- *     session.append(EventKind.USER, "{\"content\":\"What is 6 x 7?\"}");
+ *     BranchWriter session = store.startSession("task-42", SessionStart.of("demo"));
+ *     session.append(Message.user("What is 6 x 7?"));
  *     session.end("done");
  * }
  * }</pre>
+ * <h2>What a reader sees</h2>
+ * An append returns once its event is in the store's append ring; the journal thread writes it to the journal
+ * microseconds later, and {@link #commit()} waits for that (and, under {@link Durability#SYNC}, for the disk).
+ * <ul>
+ *     <li><b>In the process that writes the store</b>, every reader sees every append that returned before the
+ *     reader was made, without a {@link #commit()}: the store's own queries ({@link #sessions()}, {@link #tree},
+ *     {@link #branch}, {@link #event}), its cursors ({@link #read}, {@link #readJournal}), an
+ *     {@link dev.forkline.kernel.export.Exporter} over it, and a read-only store of the same directory opened in
+ *     this process (its queries and cursors too, as they are made). A reader that needs the journal first waits
+ *     for the journal thread to write what is in the ring; nothing is forced to disk.</li>
+ *     <li><b>In another process</b>, a read-only store sees what the writer's journal thread has written: an
+ *     append typically microseconds after it returned, and surely once the writer's {@link #commit()} returned.
+ *     It indexes new events whenever a query or a cursor reaches the end of what it has indexed, and on
+ *     {@link #refresh()}.</li>
+ *     <li><b>Batches</b>: the appends of a {@link Batch} ({@link #beginBatch()}) are seen by no reader, here or
+ *     elsewhere, until the batch commits, and then all at once.</li>
+ *     <li><b>Cursors go on</b>: {@link EventCursor#next()} and {@link JournalCursor#next()} return events appended
+ *     after the cursor was made too, as soon as the journal has them; an export reads each session as it was when
+ *     the export first met it.</li>
+ * </ul>
  * Threading: every method may be called from any thread. Cursors belong to the thread that opened them.
  * The JVM must be started with the flags in {@code README.md}; without them {@code open} throws a
  * {@link ForklineException} that lists the missing ones.
@@ -41,6 +61,7 @@ public final class Store implements AutoCloseable
     }
 
     private final Path directory;
+    private final Path key;
     private final boolean readOnly;
     private final StoreLock lock;
     private final Journal journal;
@@ -51,6 +72,9 @@ public final class Store implements AutoCloseable
     private final ThreadLocal<ExcerptTailer> threadTailers = new ThreadLocal<>();
     private final ConcurrentLinkedQueue<ExcerptTailer> openTailers = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    private final Object batchLock = new Object();
+    private Batch openBatch; // guarded by batchLock
+    private long lastBatchId; // guarded by batchLock
 
     private Store(
         final Path directory,
@@ -62,6 +86,7 @@ public final class Store implements AutoCloseable
         final JournalWriter writer)
     {
         this.directory = directory;
+        this.key = InProcessWriters.key(directory);
         this.readOnly = readOnly;
         this.lock = lock;
         this.journal = journal;
@@ -140,8 +165,15 @@ public final class Store implements AutoCloseable
             final BranchTable branches = indexer.branches();
             final JournalWriter writer = new JournalWriter(
                 journal, branches, options.durability(), options.ringCapacity(), diskSpace, indexer.sealedUpTo());
+            if (indexer.batchOpen())
+            {
+                // no writer but this one can write the store: the batch was left open by one that died
+                writer.abortFirst(indexer.openBatchId(), indexer.openBatchEvents());
+                indexer.rollBackOpenBatch();
+            }
             final Store store = new Store(directory, false, lock, journal, branches, indexer, writer);
             writer.start();
+            InProcessWriters.add(store.key, writer);
             return store;
         }
         catch (final RuntimeException ex)
@@ -166,6 +198,7 @@ public final class Store implements AutoCloseable
     {
         JvmFlags.check();
         StoreDirectory.requireStore(directory);
+        InProcessWriters.awaitWritten(InProcessWriters.key(directory));
         final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalFileCheck.requireWhole(directory, snapshot);
         final Journal journal = Journal.open(directory, true, Durability.OS_CACHE);
@@ -210,6 +243,18 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a session whose {@code session.start} payload is {@code {}} (no agent, model, tools or tags).
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed or the session exists already.
+     */
+    public BranchWriter startSession(final String sessionId)
+    {
+        return startSession(sessionId, (CharSequence)null);
+    }
+
+    /**
      * Starts a session: creates its root branch and appends {@code session.start} at step 0.
      *
      * @param sessionId  the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
@@ -223,14 +268,54 @@ public final class Store implements AutoCloseable
     }
 
     /**
+     * Starts a session: creates its root branch and appends {@code session.start} at step 0.
+     *
+     * @param sessionId the id, matching {@code [A-Za-z0-9._:-]{1,128}}; null to generate a time-ordered one.
+     * @param start     the {@code session.start} event: a {@code dev.forkline.kernel.replay.SessionStart}.
+     * @return a writer for the session's root branch.
+     * @throws IllegalArgumentException when the id is malformed, the session exists already, or {@code start} is not
+     *                                  a {@code session.start}.
+     */
+    public BranchWriter startSession(final String sessionId, final TypedEvent start)
+    {
+        return startSession(sessionId, startJson(start));
+    }
+
+    /**
+     * @return the payload of a typed {@code session.start}.
+     * @throws IllegalArgumentException when {@code start} is not a {@code session.start}.
+     */
+    static String startJson(final TypedEvent start)
+    {
+        if (start == null || start.kind() != EventKind.SESSION_START)
+        {
+            throw new IllegalArgumentException("a session starts with a session.start event, not " +
+                (start == null ? "null" : start.kind().wireName()));
+        }
+        return start.toJson();
+    }
+
+    /**
      * Starts a session with a given timestamp for its {@code session.start} event (for importers).
      */
     public BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos)
     {
+        return startSession(sessionId, startJson, timestampNanos, null);
+    }
+
+    /**
+     * @param batch the batch the session is started in (its monitor held), or null.
+     */
+    BranchWriter startSession(final String sessionId, final CharSequence startJson, final long timestampNanos, final Batch batch)
+    {
         checkWritable();
         final String id = sessionId == null ? SessionIds.newUlid() : SessionIds.validate(sessionId);
-        final BranchState state = branches.newRoot(id);
-        final BranchWriter branchWriter = new BranchWriter(this, state, writer);
+        final BranchState state = branches.newRoot(id, batch);
+        if (batch != null)
+        {
+            batch.add(state);
+        }
+        final BranchWriter branchWriter = new BranchWriter(this, state, writer, batch);
         branchWriter.appendInternal(EventKind.SESSION_START, startJson == null ? "{}" : startJson, timestampNanos);
         return branchWriter;
     }
@@ -255,8 +340,16 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter fork(final String branch, final long step, final String reason, final long timestampNanos)
     {
+        return fork(branch, step, reason, timestampNanos, null);
+    }
+
+    /**
+     * @param batch the batch the fork is made in (its monitor held), or null.
+     */
+    BranchWriter fork(final String branch, final long step, final String reason, final long timestampNanos, final Batch batch)
+    {
         checkWritable();
-        final BranchState parent = state(branch);
+        final BranchState parent = batch == null ? state(branch) : batchState(branch);
         if (step < 0)
         {
             throw new IllegalArgumentException("fork step must not be negative: " + step);
@@ -264,15 +357,20 @@ public final class Store implements AutoCloseable
         final long head;
         synchronized (parent)
         {
-            head = parent.nextStep;
+            // outside the batch that appends to the parent, only the parent's committed steps can be forked
+            head = parent.batch == batch ? parent.nextStep : parent.committedNextStep();
         }
         if (step > head)
         {
             throw new ForklineException(ForklineException.Reason.STEP_OUT_OF_RANGE,
                 "cannot fork " + branch + "@" + step + ": the branch has " + head + " steps (fork at 0.." + head + ")");
         }
-        final BranchState child = branches.newFork(parent, step);
-        final BranchWriter branchWriter = new BranchWriter(this, child, writer);
+        final BranchState child = branches.newFork(parent, step, batch);
+        if (batch != null)
+        {
+            batch.add(child);
+        }
+        final BranchWriter branchWriter = new BranchWriter(this, child, writer, batch);
         branchWriter.appendInternal(EventKind.FORK,
             "{\"parent\":" + Json.quote(parent.name) + ",\"at\":" + step + ",\"reason\":" + Json.quote(reason) + "}",
             timestampNanos);
@@ -285,8 +383,87 @@ public final class Store implements AutoCloseable
      */
     public BranchWriter writer(final String branch)
     {
+        return writer(branch, null);
+    }
+
+    /**
+     * @param batch the batch the writer appends in (its monitor held), or null; a committed branch is taken for it.
+     */
+    BranchWriter writer(final String branch, final Batch batch)
+    {
         checkWritable();
-        return new BranchWriter(this, state(branch), writer);
+        if (batch == null)
+        {
+            return new BranchWriter(this, state(branch), writer, null);
+        }
+        final BranchState state = batchState(branch);
+        synchronized (state)
+        {
+            if (state.batch == null)
+            {
+                state.batch = batch;
+                state.batchFirstStep = state.nextStep;
+                batch.add(state);
+            }
+        }
+        return new BranchWriter(this, state, writer, batch);
+    }
+
+    /**
+     * Begins a batch: appends made through its writers are readable all at once when it commits, or never (see
+     * {@link Batch} for the rules). One batch at a time per store.
+     *
+     * @throws IllegalStateException when a batch of this store is open.
+     * @throws ForklineException     {@code READ_ONLY}, {@code STORE_CLOSED}.
+     */
+    public Batch beginBatch()
+    {
+        checkWritable();
+        synchronized (batchLock)
+        {
+            if (openBatch != null)
+            {
+                throw new IllegalStateException("a batch of store " + directory + " is open already (one at a time)");
+            }
+            lastBatchId = Math.max(nowNanos(), lastBatchId + 1);
+            final Batch batch = new Batch(this, lastBatchId);
+            writer.beginBatch(batch);
+            openBatch = batch;
+            return batch;
+        }
+    }
+
+    void endBatch(final Batch batch, final boolean commit)
+    {
+        writer.endBatch(commit);
+    }
+
+    /**
+     * @param endWritten false when the journal thread never got to the end of the batch (it failed): what the batch
+     *                   registered is dropped here, and the journal keeps the batch open for the next writer to roll back.
+     */
+    void batchEnded(final Batch batch, final boolean endWritten)
+    {
+        if (!endWritten)
+        {
+            branches.dropPending();
+        }
+        synchronized (batchLock)
+        {
+            if (openBatch == batch)
+            {
+                openBatch = null;
+            }
+        }
+    }
+
+    /**
+     * @return a branch of the open batch or a committed one, by name.
+     */
+    private BranchState batchState(final String name)
+    {
+        final BranchState pending = name == null ? null : branches.pendingByName(name);
+        return pending != null ? pending : state(name);
     }
 
     /**
@@ -355,6 +532,7 @@ public final class Store implements AutoCloseable
      */
     public BranchInfo branch(final String name)
     {
+        refreshIfReading();
         return info(state(name));
     }
 
@@ -384,11 +562,13 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * Reads every record of the journal in the order it was written, from the start.
+     * Reads every record of the journal in the order it was written, from the start (the events of a batch at its
+     * commit record, see {@link JournalCursor}).
      */
     public JournalCursor readJournal()
     {
         checkOpen();
+        awaitAppends();
         return new JournalCursor(this, tailer(), branches);
     }
 
@@ -513,7 +693,7 @@ public final class Store implements AutoCloseable
         }
         if (state.forkEventLocation() == BranchState.NO_LOCATION)
         {
-            commit(); // created by this process and still in the ring
+            awaitAppends(); // created by this process and still in the ring
         }
         return eventAt(state.forkEventLocation());
     }
@@ -548,7 +728,7 @@ public final class Store implements AutoCloseable
     public int refresh()
     {
         checkOpen();
-        return readOnly ? indexer.catchUp() : 0;
+        return readOnly ? catchUp() : 0;
     }
 
     /**
@@ -579,6 +759,10 @@ public final class Store implements AutoCloseable
             return;
         }
         closed = true;
+        if (writer != null)
+        {
+            InProcessWriters.remove(key, writer);
+        }
         try
         {
             if (writer != null)
@@ -591,6 +775,22 @@ public final class Store implements AutoCloseable
                     {
                         branch.nextStep += 0;
                     }
+                }
+                for (final BranchState branch : branches.pendingBranches())
+                {
+                    synchronized (branch)
+                    {
+                        branch.nextStep += 0;
+                    }
+                }
+                final Batch batch;
+                synchronized (batchLock)
+                {
+                    batch = openBatch;
+                }
+                if (batch != null)
+                {
+                    batch.abort(); // a batch open at close is rolled back
                 }
                 writer.stop();
                 writeSnapshot();
@@ -676,13 +876,13 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             return step < branch.length();
         }
         final long assigned;
         synchronized (branch)
         {
-            assigned = branch.nextStep;
+            assigned = branch.committedNextStep(); // the steps of an open batch are not readable
         }
         if (step >= assigned)
         {
@@ -709,7 +909,7 @@ public final class Store implements AutoCloseable
             final long assigned;
             synchronized (branch)
             {
-                assigned = branch.nextStep;
+                assigned = branch.committedNextStep();
             }
             if (assigned > branch.length())
             {
@@ -728,7 +928,7 @@ public final class Store implements AutoCloseable
         BranchState state = branches.byName(name);
         if (state == null && readOnly)
         {
-            indexer.catchUp();
+            catchUp();
             state = branches.byName(name);
         }
         if (state == null)
@@ -748,13 +948,61 @@ public final class Store implements AutoCloseable
         checkOpen();
         if (readOnly)
         {
-            indexer.catchUp();
+            catchUp();
         }
     }
 
-    private ExcerptTailer tailer()
+    /**
+     * A read-only store indexes what is new in the journal, after any writing store of this directory in this
+     * process has written what was appended to it so far.
+     */
+    private int catchUp()
+    {
+        InProcessWriters.awaitWritten(key);
+        return indexer.catchUp();
+    }
+
+    /**
+     * Makes every append that returned before the call readable from the journal: in a writing store, waits for its
+     * journal thread to write what is in the ring (no msync); in a read-only store, for that of a writing store of
+     * the same directory in this process, if there is one.
+     */
+    private void awaitAppends()
+    {
+        if (writer != null)
+        {
+            InProcessWriters.awaitWritten(writer);
+        }
+        else
+        {
+            InProcessWriters.awaitWritten(key);
+        }
+    }
+
+    ExcerptTailer tailer()
     {
         return journal.createTailer();
+    }
+
+    /**
+     * For a reader of this store's own journal that read the commit record of batch {@code batchId}: waits until the
+     * journal thread has made the batch readable, which it does right after writing the record.
+     */
+    void awaitBatchEnd(final long batchId)
+    {
+        final Batch batch;
+        synchronized (batchLock)
+        {
+            batch = openBatch;
+        }
+        if (batch != null && batch.id() == batchId)
+        {
+            final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+            while (!batch.isEnded() && writer.isRunning())
+            {
+                idle.idle();
+            }
+        }
     }
 
     private BranchInfo info(final BranchState branch)

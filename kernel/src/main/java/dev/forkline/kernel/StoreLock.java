@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The single-writer lock of a store: an OS file lock on {@code forkline.lock}, which the operating system
@@ -19,13 +21,18 @@ final class StoreLock implements AutoCloseable
 {
     static final String FILE_NAME = "forkline.lock";
 
+    /** The lock files this JVM holds for writing. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
     private final FileChannel channel;
     private final FileLock lock;
+    private final Path held;
 
-    private StoreLock(final FileChannel channel, final FileLock lock)
+    private StoreLock(final FileChannel channel, final FileLock lock, final Path held)
     {
         this.channel = channel;
         this.lock = lock;
+        this.held = held;
     }
 
     static StoreLock acquire(final Path storeDir)
@@ -55,7 +62,9 @@ final class StoreLock implements AutoCloseable
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(
                 ("pid " + ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            return new StoreLock(channel, lock);
+            final Path held = file.toRealPath();
+            HELD.add(held);
+            return new StoreLock(channel, lock, held);
         }
         catch (final IOException ex)
         {
@@ -97,12 +106,45 @@ final class StoreLock implements AutoCloseable
                 throw new ForklineException(ForklineException.Reason.STORE_LOCKED,
                     "store " + storeDir + " is being written by another writer (" + holder(file) + ")");
             }
-            return new StoreLock(channel, lock);
+            return new StoreLock(channel, lock, null);
         }
         catch (final IOException ex)
         {
             closeQuietly(channel);
             throw ForklineException.ioError("cannot lock store " + storeDir, ex);
+        }
+    }
+
+    /**
+     * Tells, without touching the lock (closing a second channel on a locked file would release this JVM's lock), whether
+     * the last writer of the store may still be running: the process whose pid the lock file holds is alive.
+     *
+     * @return false when there is no lock file, it names no process, or that process is gone.
+     */
+    static boolean lastWriterAlive(final Path storeDir)
+    {
+        final Path file = storeDir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file))
+        {
+            return false;
+        }
+        final String text = holder(file);
+        if (!text.startsWith("pid "))
+        {
+            return false;
+        }
+        try
+        {
+            final long pid = Long.parseLong(text.substring(4).trim());
+            if (pid == ProcessHandle.current().pid())
+            {
+                return HELD.contains(file.toRealPath());
+            }
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        catch (final NumberFormatException | IOException ex)
+        {
+            return false;
         }
     }
 
@@ -137,6 +179,10 @@ final class StoreLock implements AutoCloseable
     @Override
     public void close()
     {
+        if (held != null)
+        {
+            HELD.remove(held);
+        }
         try
         {
             lock.release();

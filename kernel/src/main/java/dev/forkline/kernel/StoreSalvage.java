@@ -49,7 +49,8 @@ final class StoreSalvage
 
     private static SalvageReport copy(final Path damaged, final Path target, final Path destination)
     {
-        final VerifyReport source = CutJournalVerifier.verify(damaged, JournalFileCheck.find(damaged));
+        final CutJournalVerifier account = CutJournalVerifier.read(damaged, JournalFileCheck.find(damaged));
+        final VerifyReport source = account.report();
         try (SalvageDirectory temporary = SalvageDirectory.create(destination))
         {
             final SalvageCopy copy;
@@ -57,7 +58,7 @@ final class StoreSalvage
             {
                 try (Store store = Store.open(temporary.path()))
                 {
-                    copy = SalvageCopy.copy(damaged, store);
+                    copy = SalvageCopy.copy(damaged, store, account.committedBatches());
                 }
                 temporary.force();
             }

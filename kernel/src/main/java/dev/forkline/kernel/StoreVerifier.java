@@ -30,8 +30,10 @@ final class StoreVerifier
         long events = 0;
         long bytes = 0;
         long damagedCount = 0;
+        final List<VerifyReport.UncommittedBatch> uncommitted;
         try (JournalCursor cursor = store.readJournal())
         {
+            cursor.reportUncommitted();
             while (cursor.next())
             {
                 final EventView event = cursor.event();
@@ -62,6 +64,7 @@ final class StoreVerifier
                     affected.add(branch.session);
                 }
             }
+            uncommitted = cursor.uncommitted(!store.isReadOnly() || StoreLock.lastWriterAlive(store.directory()));
         }
         final long[] damagedSeals = new long[1];
         SealCheck.check(journal, store.directory(), damage ->
@@ -85,7 +88,7 @@ final class StoreVerifier
             }
         }
         return new VerifyReport(events, bytes, List.copyOf(damaged), damagedCount, List.copyOf(indexProblems),
-            List.copyOf(affected));
+            List.copyOf(affected), uncommitted);
     }
 
     private static void note(final List<String> problems, final String problem)

@@ -14,12 +14,41 @@ import java.util.List;
  * @param indexProblems    steps the index cannot resolve to a sound event (past a cut: the steps the index snapshot
  *                         locates there), at most {@link #MAX_LISTED}.
  * @param affectedSessions the sessions that lost an event or hold a damaged one, as far as they can be known.
+ * @param uncommitted      the batches whose events are in the journal but not in the store: rolled back, or still
+ *                         being written; not damage (their events are not among {@link #events}), at most
+ *                         {@link #MAX_LISTED}.
  */
 public record VerifyReport(
-    long events, long bytes, List<Damage> damaged, long damagedCount, List<String> indexProblems, List<String> affectedSessions)
+    long events, long bytes, List<Damage> damaged, long damagedCount, List<String> indexProblems, List<String> affectedSessions,
+    List<UncommittedBatch> uncommitted)
 {
     /** How many damaged records and index problems a report lists. */
     public static final int MAX_LISTED = 1_000;
+
+    /**
+     * A report on a journal without batches that did not commit.
+     */
+    public VerifyReport(
+        final long events, final long bytes, final List<Damage> damaged, final long damagedCount,
+        final List<String> indexProblems, final List<String> affectedSessions)
+    {
+        this(events, bytes, damaged, damagedCount, indexProblems, affectedSessions, List.of());
+    }
+
+    /**
+     * A {@link Batch} whose events are in the journal but never read: it was rolled back (aborted, or left open by a
+     * writer that stopped, which the next writer of the store rolls back), or, with {@code open}, its writer may still
+     * commit it.
+     *
+     * @param journalIndex the journal index of its first event.
+     * @param events       its events in the journal.
+     * @param sessions     the sessions it created or appended to, the first {@link #MAX_LISTED} of them.
+     * @param sessionCount how many sessions it created or appended to.
+     * @param open         true when the process that writes the store is still running and the batch may yet commit.
+     */
+    public record UncommittedBatch(long journalIndex, long events, List<String> sessions, long sessionCount, boolean open)
+    {
+    }
 
     /**
      * One damaged record, or the first record a cut reaches into.

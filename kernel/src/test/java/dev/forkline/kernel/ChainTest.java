@@ -30,14 +30,14 @@ class ChainTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("s", null);
+            final BranchWriter s = store.startSession("s", (String)null);
             s.append(EventKind.USER, "{\"content\":\"alpha\"}");
             s.append(EventKind.USER, "{\"content\":\"bravo\"}");
             s.append(EventKind.USER, "{\"content\":\"charl\"}");
             s.append(EventKind.USER, "{\"content\":\"delta\"}");
             final BranchWriter fork = store.fork("s", 2, "why not");
             fork.append(EventKind.USER, "{\"content\":\"forked\"}");
-            store.startSession("t", null).end("done");
+            store.startSession("t", (String)null).end("done");
         }
     }
 

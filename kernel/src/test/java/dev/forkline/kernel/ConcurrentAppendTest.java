@@ -44,7 +44,7 @@ class ConcurrentAppendTest
             final BranchWriter[] sessions = new BranchWriter[SESSIONS];
             for (int i = 0; i < SESSIONS; i++)
             {
-                sessions[i] = store.startSession(sessionId(i), null);
+                sessions[i] = store.startSession(sessionId(i), (String)null);
             }
             final CyclicBarrier start = new CyclicBarrier(THREADS);
             final List<Thread> threads = new ArrayList<>();

@@ -23,7 +23,7 @@ class CorruptEventTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter session = store.startSession("s", null);
+            final BranchWriter session = store.startSession("s", (String)null);
             session.append(EventKind.USER, "{\"content\":\"first\"}");
             session.append(EventKind.USER, "{\"content\":\"MARKER-payload\"}");
             session.append(EventKind.USER, "{\"content\":\"third\"}");
@@ -107,7 +107,7 @@ class CorruptEventTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter session = store.startSession("s", null);
+            final BranchWriter session = store.startSession("s", (String)null);
             for (int i = 0; i < 200; i++)
             {
                 session.append(EventKind.USER, "{\"content\":\"event " + i + " " + "y".repeat(200) + "\"}");

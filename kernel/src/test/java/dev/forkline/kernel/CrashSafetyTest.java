@@ -35,7 +35,7 @@ class CrashSafetyTest
     {
         try (Store store = Store.open(Path.of(args[0]), new StoreOptions().durability(Durability.SYNC)))
         {
-            final BranchWriter session = store.startSession(args[1], null);
+            final BranchWriter session = store.startSession(args[1], (String)null);
             System.out.println("started");
             System.out.flush();
             final StringBuilder payload = new StringBuilder();

@@ -26,7 +26,7 @@ class ForkTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter root = store.startSession("t", null);
+            final BranchWriter root = store.startSession("t", (String)null);
             appendUsers(root, "r", 5); // steps 1..5
             final BranchWriter fork = store.fork("t", 3, "retry");
             assertEquals("t/1", fork.branch());
@@ -54,7 +54,7 @@ class ForkTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter root = store.startSession("t", null);
+            final BranchWriter root = store.startSession("t", (String)null);
             appendUsers(root, "r", 4);
             final BranchWriter one = store.fork("t", 2, null);
             appendUsers(one, "a", 3); // steps 2..4
@@ -85,7 +85,7 @@ class ForkTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter root = store.startSession("t", null);
+            final BranchWriter root = store.startSession("t", (String)null);
             appendUsers(root, "r", 2); // 3 steps
             final BranchWriter atZero = store.fork("t", 0, null);
             assertEquals(0, atZero.append(EventKind.SYSTEM, "{\"content\":\"fresh\"}"));
@@ -109,7 +109,7 @@ class ForkTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter root = store.startSession("t", null);
+            final BranchWriter root = store.startSession("t", (String)null);
             root.end("done");
             root.append(EventKind.OUTCOME, "{\"reward\":0.0,\"label\":\"fail\"}");
             store.writer("t").append(EventKind.OUTCOME, "{\"reward\":1.0,\"label\":\"pass\"}");
@@ -122,7 +122,7 @@ class ForkTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter root = store.startSession("t", null);
+            final BranchWriter root = store.startSession("t", (String)null);
             appendUsers(root, "r", 5); // steps 1..5
             final BranchWriter fork = store.fork("t", 2, null);
             fork.append(EventKind.USER, "{\"content\":\"r1\"}"); // same as parent's step 2

@@ -49,7 +49,7 @@ class FullDiskTest
         final Store store = Store.open(dir, new StoreOptions().minFreeDisk(32 * MIB));
         try
         {
-            final BranchWriter session = store.startSession("s", null);
+            final BranchWriter session = store.startSession("s", (String)null);
             for (long i = 0; i < 1_000_000 && failure == null; i++)
             {
                 try

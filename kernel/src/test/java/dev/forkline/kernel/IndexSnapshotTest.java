@@ -21,7 +21,7 @@ class IndexSnapshotTest
 
     private static void record(final Store store, final String session, final int events)
     {
-        final BranchWriter writer = store.startSession(session, null);
+        final BranchWriter writer = store.startSession(session, (String)null);
         for (int i = 0; i < events; i++)
         {
             writer.append(EventKind.USER, "{\"content\":\"" + session + "-" + i + "\"}");
@@ -185,7 +185,7 @@ class IndexSnapshotTest
         {
             for (int s = 0; s < 5_000; s++)
             {
-                store.startSession(prefix + s, null).append(EventKind.USER, "{\"content\":\"" + s + "\"}");
+                store.startSession(prefix + s, (String)null).append(EventKind.USER, "{\"content\":\"" + s + "\"}");
             }
         }
         try (Store store = Store.openReadOnly(dir))

@@ -30,7 +30,7 @@ class JournalCursorTest
         final List<String> written = new ArrayList<>();
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("s", null);
+            final BranchWriter s = store.startSession("s", (String)null);
             written.add("s@0");
             for (int i = 1; i <= 12; i++)
             {
@@ -54,7 +54,7 @@ class JournalCursorTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("s", null);
+            final BranchWriter s = store.startSession("s", (String)null);
             s.append(EventKind.USER, "{\"content\":\"one\"}");
             s.append(EventKind.USER, "{\"content\":\"two\"}");
             store.commit();
@@ -147,7 +147,7 @@ class JournalCursorTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter writer = store.startSession(session, null);
+            final BranchWriter writer = store.startSession(session, (String)null);
             writer.append(EventKind.USER, "{\"content\":\"x\"}");
             writer.append(EventKind.USER, "{\"content\":\"y\"}");
         }

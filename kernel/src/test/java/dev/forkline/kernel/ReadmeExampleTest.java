@@ -1,5 +1,12 @@
 package dev.forkline.kernel;
 
+import dev.forkline.kernel.replay.Message;
+import dev.forkline.kernel.replay.ModelTurn;
+import dev.forkline.kernel.replay.Outcome;
+import dev.forkline.kernel.replay.RequestHash;
+import dev.forkline.kernel.replay.SessionStart;
+import dev.forkline.kernel.replay.ToolCall;
+import dev.forkline.kernel.replay.ToolResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,26 +41,32 @@ class ReadmeExampleTest
         }
         final String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals(4, lines.length);
-        assertTrue(lines[0].startsWith("0 session.start "));
-        assertTrue(lines[2].startsWith("2 model.response "));
-        assertEquals("3 tool.result {\"tool_call_id\":\"call_1\",\"name\":\"ls\",\"content\":\"\",\"error\":false}", lines[3]);
+        assertEquals("0 session.start {\"agent\":\"my-agent\",\"model\":\"gpt-x\",\"tools\":[],\"tags\":{}}", lines[0]);
+        assertEquals("1 user {\"content\":\"How many files are in src?\"}", lines[1]);
+        assertEquals("2 model.response {\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"name\":\"ls\"," +
+            "\"arguments\":\"{\\\"path\\\": \\\"src\\\"}\"}],\"model\":\"gpt-x\"," +
+            "\"usage\":{\"prompt_tokens\":812,\"completion_tokens\":25,\"total_tokens\":837}}", lines[2]);
+        assertEquals("3 tool.result {\"tool_call_id\":\"call_1\",\"name\":\"ls\",\"content\":\"\",\"error\":false," +
+            "\"request_hash\":\"" + RequestHash.ofToolCall("ls", "{\"path\":\"src\"}") + "\"}", lines[3]);
     }
 
     private static void example(final Path path)
     {
         try (Store store = Store.open(path))
         {
-            BranchWriter session = store.startSession("task-42", "{\"agent\":\"my-agent\",\"model\":\"gpt-x\"}");
-            session.append(EventKind.USER, "{\"content\":\"How many files are in src?\"}");
-            session.append(EventKind.MODEL_RESPONSE,
-                "{\"content\":null,\"tool_calls\":[{\"id\":\"call_1\",\"name\":\"ls\",\"arguments\":\"{\\\"path\\\":\\\"src\\\"}\"}]}");
-            long step = session.append(EventKind.TOOL_RESULT,
-                "{\"tool_call_id\":\"call_1\",\"name\":\"ls\",\"content\":\"a.py\\nb.py\",\"error\":false}");
+            BranchWriter session = store.startSession("task-42", SessionStart.of("my-agent").withModel("gpt-x"));
+            session.append(Message.user("How many files are in src?"));
+            ToolCall ls = new ToolCall("call_1", "ls", """
+                {"path": "src"}""");
+            session.append(ModelTurn.calling(ls).withModel("gpt-x").withUsage(812, 25));
+            long step = session.append(ToolResult.event(ls, new ToolResult("a.py\nb.py", false)));
+            session.append(ModelTurn.text("Two files.").withModel("gpt-x"));
             session.end("done");
+            session.append(Outcome.of(1.0, "correct"));
 
             // what if the tool had returned something else at that step?
             BranchWriter fork = store.fork("task-42", step, "empty directory");
-            fork.append(EventKind.TOOL_RESULT, "{\"tool_call_id\":\"call_1\",\"name\":\"ls\",\"content\":\"\",\"error\":false}");
+            fork.append(ToolResult.event(ls, new ToolResult("", false)));
 
             try (EventCursor cursor = store.read(fork.branch()))
             {

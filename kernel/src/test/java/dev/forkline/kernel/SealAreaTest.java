@@ -29,17 +29,20 @@ class SealAreaTest
     @TempDir
     Path dir;
 
-    /** A store of two sessions and a fork, closed: its last seal records follow its last event. */
+    /** A store of three sessions (one written in a batch) and a fork, closed: its last seal records follow its last event. */
     private Path record()
     {
         final Path store = dir.resolve("store");
         try (Store writer = Store.open(store))
         {
-            final BranchWriter a = writer.startSession("a", null);
+            final Batch batch = writer.beginBatch();
+            batch.startSession("c", "{\"agent\":\"x\"}").append(EventKind.USER, "{\"content\":\"in a batch\"}");
+            batch.commit(); // its begin and commit records are metadata too, and no damage
+            final BranchWriter a = writer.startSession("a");
             a.append(EventKind.USER, "{\"content\":\"one\"}");
             a.append(EventKind.MODEL_RESPONSE, "{\"content\":\"two\"}");
             writer.commit();
-            final BranchWriter b = writer.startSession("b", null);
+            final BranchWriter b = writer.startSession("b");
             b.append(EventKind.USER, "{\"content\":\"three\"}");
             writer.fork("a", 2, "again").append(EventKind.MODEL_RESPONSE, "{\"content\":\"four\"}");
             a.append(EventKind.OUTCOME, "{\"reward\":1}");
@@ -88,7 +91,7 @@ class SealAreaTest
                 {
                     final ChainReport chain = opened.verifyChain();
                     assertEquals(List.of(), chain.problems(), "verify --chain calls an intact event changed after a flip of " + what);
-                    assertEquals(8, chain.sealed() + chain.unsealed(), "every event is sealed or not sealed yet: " + what);
+                    assertEquals(10, chain.sealed() + chain.unsealed(), "every event is sealed or not sealed yet: " + what);
                 }
                 catch (final ForklineException ex)
                 {
@@ -113,7 +116,7 @@ class SealAreaTest
         final Path store = record();
         try (Store writer = Store.open(store))
         {
-            writer.writer("a").append(EventKind.ANNOTATION, "{\"step\":1,\"label\":\"later\"}");
+            writer.writer("a").append(EventKind.ANNOTATION, "{\"step\":1,\"label\":\"good\"}");
             writer.writer("b").append(EventKind.MODEL_RESPONSE, "{\"content\":\"five\"}");
         }
         final Path file = journalFile(store);
@@ -128,7 +131,7 @@ class SealAreaTest
             assertEquals(List.of(), chain.problems());
             assertEquals(1, chain.damaged().size(), chain.damaged().toString());
             assertTrue(chain.damaged().get(0).startsWith("the seal record before journal index 0x"), chain.damaged().toString());
-            assertEquals(10, chain.sealed() + chain.unsealed());
+            assertEquals(12, chain.sealed() + chain.unsealed());
             assertTrue(chain.sealed() >= 8, "a and b go on after the damaged seal, and their next seals vouch for " +
                 "the events it sealed: " + chain);
         }
@@ -157,7 +160,7 @@ class SealAreaTest
             assertEquals(1, chain.damaged().size(), chain.damaged().toString());
             assertTrue(chain.damaged().get(0).matches("a: the event sealed at journal index 0x[0-9a-f]+ is damaged \\(verify " +
                 "names it\\): its seal cannot be checked"), chain.damaged().toString());
-            assertEquals(7, chain.sealed());
+            assertEquals(9, chain.sealed());
         }
     }
 

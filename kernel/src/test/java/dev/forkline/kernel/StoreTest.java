@@ -49,8 +49,8 @@ class StoreTest
     {
         try (Store store = Store.open(dir))
         {
-            final String first = store.startSession(null, null).session();
-            final String second = store.startSession(null, null).session();
+            final String first = store.startSession(null, (String)null).session();
+            final String second = store.startSession(null, (String)null).session();
             assertEquals(26, first.length());
             assertTrue(first.substring(0, 10).compareTo(second.substring(0, 10)) <= 0);
             assertEquals(List.of(first, second), store.sessions());
@@ -62,10 +62,10 @@ class StoreTest
     {
         try (Store store = Store.open(dir))
         {
-            assertThrows(IllegalArgumentException.class, () -> store.startSession("bad id!", null));
-            assertThrows(IllegalArgumentException.class, () -> store.startSession("x".repeat(129), null));
-            store.startSession("s", null);
-            final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> store.startSession("s", null));
+            assertThrows(IllegalArgumentException.class, () -> store.startSession("bad id!", (String)null));
+            assertThrows(IllegalArgumentException.class, () -> store.startSession("x".repeat(129), (String)null));
+            store.startSession("s", (String)null);
+            final IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> store.startSession("s", (String)null));
             assertEquals("session 's' exists already", twice.getMessage());
             assertThrows(IllegalArgumentException.class, () -> store.writer("s").append(EventKind.FORK, "{}"));
         }
@@ -89,7 +89,7 @@ class StoreTest
     {
         try (Store store = Store.open(dir))
         {
-            store.startSession("s", null);
+            store.startSession("s", (String)null);
             final ForklineException ex = assertThrows(ForklineException.class, () -> store.event("s", 1));
             assertEquals(ForklineException.Reason.STEP_OUT_OF_RANGE, ex.reason());
         }
@@ -99,7 +99,7 @@ class StoreTest
     void appendingAfterCloseIsAClearError()
     {
         final Store store = Store.open(dir);
-        final BranchWriter session = store.startSession("s", null);
+        final BranchWriter session = store.startSession("s", (String)null);
         store.close();
         final ForklineException ex = assertThrows(ForklineException.class, () -> session.append(EventKind.USER, "{}"));
         assertEquals(ForklineException.Reason.STORE_CLOSED, ex.reason());
@@ -112,7 +112,7 @@ class StoreTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter session = store.startSession("s", null);
+            final BranchWriter session = store.startSession("s", (String)null);
             for (int i = 0; i < 10_000; i++)
             {
                 session.append(EventKind.CLOCK, "{\"value\":" + i + "}");
@@ -149,7 +149,7 @@ class StoreTest
         try (Store reader = Store.openReadOnly(dir))
         {
             assertEquals(ForklineException.Reason.READ_ONLY,
-                assertThrows(ForklineException.class, () -> reader.startSession("s", null)).reason());
+                assertThrows(ForklineException.class, () -> reader.startSession("s", (String)null)).reason());
         }
         final ForklineException ex = assertThrows(ForklineException.class, () -> Store.openReadOnly(dir.resolve("none")));
         assertEquals(ForklineException.Reason.NO_STORE, ex.reason());
@@ -161,7 +161,7 @@ class StoreTest
         final int[] sizes = {0, 1, 47, 48, 1000, 65_536, 300_000, Store.MAX_PAYLOAD_LENGTH};
         try (Store store = Store.open(dir))
         {
-            final BranchWriter session = store.startSession("s", null);
+            final BranchWriter session = store.startSession("s", (String)null);
             for (final int size : sizes)
             {
                 session.append(EventKind.EFFECT, pattern(size));
@@ -209,8 +209,8 @@ class StoreTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter a = store.startSession("a", null);
-            final BranchWriter b = store.startSession("b", null);
+            final BranchWriter a = store.startSession("a", (String)null);
+            final BranchWriter b = store.startSession("b", (String)null);
             a.append(EventKind.USER, "{}");
             store.fork("a", 1, "x");
             b.end("ok");
@@ -238,7 +238,7 @@ class StoreTest
             for (int t = 0; t < 4; t++)
             {
                 final int thread = t;
-                final BranchWriter session = store.startSession("s" + t, null);
+                final BranchWriter session = store.startSession("s" + t, (String)null);
                 final Thread worker = new Thread(() ->
                 {
                     for (int i = 0; i < 200; i++)

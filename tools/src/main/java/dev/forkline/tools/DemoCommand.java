@@ -4,7 +4,7 @@ import dev.forkline.kernel.EventCursor;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.EventView;
 import dev.forkline.kernel.Store;
-import dev.forkline.kernel.agent.ReferenceAgent;
+import dev.forkline.examples.ReferenceAgent;
 import dev.forkline.kernel.replay.DivergencePolicy;
 import dev.forkline.kernel.replay.Recorder;
 import dev.forkline.kernel.replay.StepOverride;
@@ -30,7 +30,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Record, fork, replay, draw and export a session of the kernel's reference agent.",
+    description = {"Record, fork, replay, draw and export a session of the reference agent.",
         "The agent reads two notes files (written to " + DemoNotes.DIRECTORY + "/ next to the store) and works out",
         "their arithmetic. The fork replays the session up to the list_files result, overrides it so that one",
         "file is missing, and runs the agent on live from there."})

@@ -8,12 +8,11 @@ import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.Store;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Reads the {@code events} interchange format into an {@link ImportPlan}, checking that it describes
+ * Reads the {@code events} interchange format a line at a time into an {@link ImportSink}, checking that it describes
  * sessions the store could have written: each session starts with {@code session.start} at step 0, each
  * event takes its branch's next step, a {@code fork} line names a known parent and a step within it.
  * {@code data} is kept as the exact text of the line, so that exporting gives the same bytes back.
@@ -39,30 +38,29 @@ final class EventsReader
         }
     }
 
-    private final ImportPlan plan;
+    private final ImportSink sink;
     private final Map<String, Branch> branches = new HashMap<>();
     private final Map<String, Integer> forks = new HashMap<>();
     private String source;
 
-    EventsReader(final ImportPlan plan)
+    EventsReader(final ImportSink sink)
     {
-        this.plan = plan;
+        this.sink = sink;
     }
 
     void read(final String source, final InputText in) throws IOException
     {
         this.source = source;
-        String line;
-        while ((line = in.next()) != null)
+        while (in.next())
         {
-            if (!line.isBlank())
+            if (!in.isBlank())
             {
-                readLine(source + ":" + in.lineNumber(), line);
+                readLine(source + ":" + in.lineNumber(), in);
             }
         }
     }
 
-    private void readLine(final String where, final String line)
+    private void readLine(final String where, final InputText line)
     {
         String session = null;
         String branch = null;
@@ -72,8 +70,10 @@ final class EventsReader
         String data = null;
         byte[] binary = null;
         int flags = 0;
-        try (JsonParser parser = Json.MAPPER.getFactory().createParser(line))
+        long dataLength = 0;
+        try (JsonDocument document = JsonDocument.line(where, line.bytes(), line.length()))
         {
+            final JsonParser parser = document.parser();
             if (parser.nextToken() != JsonToken.START_OBJECT)
             {
                 throw new InputException(where + ": not a JSON object");
@@ -117,10 +117,12 @@ final class EventsReader
                     }
                     case "data" ->
                     {
-                        final int start = (int)parser.currentTokenLocation().getCharOffset();
+                        // kept as its exact text, measured before it is made a string
+                        final long start = document.tokenOffset();
                         parser.skipChildren();
-                        final int end = (int)parser.currentLocation().getCharOffset();
-                        data = line.substring(start, end);
+                        parser.finishToken();
+                        dataLength = document.offset() - start;
+                        data = dataLength > Store.MAX_PAYLOAD_LENGTH ? "" : document.text(start, document.offset());
                     }
                     default -> parser.skipChildren();
                 }
@@ -154,7 +156,7 @@ final class EventsReader
         {
             throw new InputException(where + ": " + ex.getMessage());
         }
-        if ((binary != null ? binary.length : data.getBytes(StandardCharsets.UTF_8).length) > Store.MAX_PAYLOAD_LENGTH)
+        if ((binary != null ? binary.length : dataLength) > Store.MAX_PAYLOAD_LENGTH)
         {
             throw new InputException(where + ": data is over the limit of " + Store.MAX_PAYLOAD_LENGTH + " bytes");
         }
@@ -174,7 +176,7 @@ final class EventsReader
                     throw new InputException(where + ": step " + step + " of " + branch + " should be " + target.nextStep);
                 }
                 target.nextStep++;
-                plan.add(new ImportPlan.Entry(target.name, null, kind, step, timestampNanos, data, flags, binary));
+                sink.append(target.name, kind, flags, timestampNanos, binary == null ? data : null, binary);
             }
         }
     }
@@ -192,17 +194,10 @@ final class EventsReader
             throw new InputException(where + ": session '" + session + "' " +
                 (existing.source.equals(source) ? "starts twice" : "is in another file of this import too"));
         }
-        try
-        {
-            plan.addSession(session, where);
-        }
-        catch (final InputException ex)
-        {
-            throw new InputException(where + ": session '" + session + "' is in another file of this import too");
-        }
         checkSessionId(where, session);
+        sink.addSession(session, where);
         branches.put(branch, new Branch(branch, session, source, 1));
-        plan.add(new ImportPlan.Entry(branch, null, EventKind.SESSION_START, 0, timestampNanos, data));
+        sink.start(session, timestampNanos, data);
     }
 
     private void fork(final String where, final String session, final String branch, final long step,
@@ -241,8 +236,7 @@ final class EventsReader
         final int n = forks.merge(session, 1, Integer::sum);
         final String name = session + "/" + n;
         branches.put(branch, new Branch(name, session, source, step));
-        plan.add(new ImportPlan.Entry(name, parent.name, EventKind.FORK, step, timestampNanos,
-            reason == null || reason.isNull() ? null : reason.asText()));
+        sink.fork(name, parent.name, step, timestampNanos, reason == null || reason.isNull() ? null : reason.asText());
     }
 
     private Branch known(final String where, final String session, final String branch)

@@ -2,77 +2,63 @@ package dev.forkline.tools;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Reads an import file as strict UTF-8 text with bounded memory: a JSONL file a line at a time, each line at
- * most {@link #MAX_LINE_BYTES}; a whole-document file at most {@link #MAX_DOCUMENT_BYTES}. Bytes that are not
- * UTF-8 are an {@link InputException} naming the file and the line.
+ * Reads a JSONL import file a line at a time with bounded memory: each line at most {@link #MAX_LINE_BYTES}, checked
+ * to be strict UTF-8 ({@link Utf8Check}: an {@link InputException} naming the file and the line), and given as its
+ * bytes, which the readers parse without decoding them into a string first.
  * <p>
  * Lines are split at {@code \n} bytes, which never occur inside a multi-byte UTF-8 sequence; a {@code \r}
- * before it is dropped, and so is a byte order mark at the start of the file (as Windows tools write).
+ * before it is dropped, and so is a byte order mark at the start of the file (as Windows tools write). Every byte read
+ * is counted into the import's {@link ProgressBar}.
  */
 final class InputText implements AutoCloseable
 {
     /** Longest line of a JSONL import: a whole conversation of openai-chat, or one event. */
     static final int MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-    /** Largest whole-document import (a SWE-agent trajectory, an OpenHands event array). */
-    static final long MAX_DOCUMENT_BYTES = 256L * 1024 * 1024;
+    private static final byte[] BYTE_ORDER_MARK = {(byte)0xEF, (byte)0xBB, (byte)0xBF};
 
     private final String source;
     private final InputStream in;
+    private final ProgressBar progress;
+    private final Utf8Check utf8;
     private final byte[] buffer = new byte[64 * 1024];
     private int position;
     private int limit;
     private byte[] line = new byte[8192];
+    private int length;
     private int lineNumber;
 
-    private InputText(final String source, final InputStream in)
+    private InputText(final String source, final InputStream in, final ProgressBar progress)
     {
         this.source = source;
         this.in = in;
+        this.progress = progress;
+        this.utf8 = new Utf8Check(source);
     }
 
     /**
      * Opens a file to read line by line.
      */
-    static InputText lines(final Path file) throws IOException
+    static InputText lines(final Path file, final ProgressBar progress) throws IOException
     {
-        return new InputText(file.toString(), Files.newInputStream(file));
+        return new InputText(file.toString(), Files.newInputStream(file), progress);
     }
 
     /**
-     * @return the whole file as text.
-     * @throws InputException when it is over {@link #MAX_DOCUMENT_BYTES} or not UTF-8.
-     */
-    static String document(final Path file) throws IOException
-    {
-        final long size = Files.size(file);
-        if (size > MAX_DOCUMENT_BYTES)
-        {
-            throw new InputException(file + ": " + size + " bytes is over the limit of " + MAX_DOCUMENT_BYTES +
-                " bytes for one document");
-        }
-        final byte[] bytes = Files.readAllBytes(file);
-        return withoutByteOrderMark(decode(file.toString(), bytes, bytes.length, 1));
-    }
-
-    /**
-     * @return the next line without its line break, or null at the end of the file.
+     * Reads the next line: {@link #bytes()}, {@code 0..}{@link #length()}, without its line break.
+     *
+     * @return false at the end of the file.
      * @throws InputException when the line is longer than {@link #MAX_LINE_BYTES} or not UTF-8.
      */
-    String next() throws IOException
+    boolean next() throws IOException
     {
-        int length = 0;
+        length = 0;
         boolean ended = false;
         while (!ended)
         {
@@ -85,10 +71,11 @@ final class InputText implements AutoCloseable
                     limit = 0;
                     if (length == 0)
                     {
-                        return null;
+                        return false;
                     }
                     break;
                 }
+                progress.advance(limit);
             }
             int end = position;
             while (end < limit && buffer[end] != '\n')
@@ -115,17 +102,52 @@ final class InputText implements AutoCloseable
         {
             length--;
         }
-        final String text = decode(source, line, length, lineNumber);
-        return lineNumber == 1 ? withoutByteOrderMark(text) : text;
-    }
-
-    private static String withoutByteOrderMark(final String text)
-    {
-        return text.startsWith("\ufeff") ? text.substring(1) : text;
+        if (lineNumber == 1 && length >= 3 && Arrays.equals(line, 0, 3, BYTE_ORDER_MARK, 0, 3))
+        {
+            length -= 3;
+            System.arraycopy(line, 3, line, 0, length);
+        }
+        utf8.restartAt(lineNumber);
+        utf8.check(line, 0, length);
+        utf8.end();
+        return true;
     }
 
     /**
-     * @return the number of the line {@link #next()} returned last, from 1.
+     * @return the bytes of the line {@link #next()} read; valid up to {@link #length()}, until the next call.
+     */
+    byte[] bytes()
+    {
+        return line;
+    }
+
+    int length()
+    {
+        return length;
+    }
+
+    /**
+     * @return whether the line is empty or white space only (as {@link String#isBlank()} has it).
+     */
+    boolean isBlank()
+    {
+        for (int i = 0; i < length; i++)
+        {
+            final byte b = line[i];
+            if (b < 0)
+            {
+                return new String(line, 0, length, StandardCharsets.UTF_8).isBlank();
+            }
+            if (!Character.isWhitespace(b))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the number of the line {@link #next()} read last, from 1.
      */
     int lineNumber()
     {
@@ -136,34 +158,5 @@ final class InputText implements AutoCloseable
     public void close() throws IOException
     {
         in.close();
-    }
-
-    private static String decode(final String source, final byte[] bytes, final int length, final int firstLine)
-    {
-        final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-        final ByteBuffer input = ByteBuffer.wrap(bytes, 0, length);
-        final CharBuffer output = CharBuffer.allocate(length); // UTF-8 never gives more chars than bytes
-        CoderResult result = decoder.decode(input, output, true);
-        if (!result.isError())
-        {
-            result = decoder.flush(output);
-        }
-        if (result.isError())
-        {
-            final int at = input.position();
-            int line = firstLine;
-            for (int i = 0; i < at; i++)
-            {
-                if (bytes[i] == '\n')
-                {
-                    line++;
-                }
-            }
-            throw new InputException(source + ":" + line + ": not UTF-8 text (byte 0x" +
-                Integer.toHexString(bytes[at] & 0xff) + ")");
-        }
-        return output.flip().toString();
     }
 }

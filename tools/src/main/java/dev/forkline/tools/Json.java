@@ -1,8 +1,6 @@
 package dev.forkline.tools;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -12,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.io.IOException;
 
 /**
  * The one JSON mapper of the command line, and small conveniences over Jackson's tree.
@@ -134,28 +130,6 @@ final class Json
         catch (final JsonProcessingException ex)
         {
             return null;
-        }
-    }
-
-    /**
-     * Reads a whole document.
-     *
-     * @param source the file, named in the error.
-     * @throws InputException naming the file and the line when the text is not acceptable JSON.
-     */
-    static JsonNode readDocument(final String source, final String text) throws IOException
-    {
-        try (JsonParser parser = MAPPER.createParser(text))
-        {
-            try
-            {
-                return MAPPER.readTree(parser);
-            }
-            catch (final JsonProcessingException ex)
-            {
-                final JsonLocation location = ex.getLocation() != null ? ex.getLocation() : parser.currentLocation();
-                throw malformed(location.getLineNr() > 0 ? source + ":" + location.getLineNr() : source, ex);
-            }
         }
     }
 

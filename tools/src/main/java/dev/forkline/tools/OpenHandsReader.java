@@ -1,15 +1,17 @@
 package dev.forkline.tools;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,6 +30,10 @@ import java.util.Set;
  * Refused: an event without a whole-number id, an id that comes twice, a cause that is not an earlier event, and a
  * timestamp more than {@link #CLOCK_SLACK_NANOS} before that of an earlier event (the ids and the times disagree
  * on the order, as in a file whose ids were rewritten).
+ * <p>
+ * The file is read twice with the streaming parser, an event at a time, so that memory does not grow with it: first to
+ * check it and to decide the order from small keys of each event ({@link OpenHandsOrder}); then the events again in
+ * the order of their ids, from the start when the array is in that order, else each at its place in the file.
  */
 final class OpenHandsReader
 {
@@ -37,7 +43,8 @@ final class OpenHandsReader
      */
     static final long CLOCK_SLACK_NANOS = 1_000_000_000L;
 
-    private record Event(JsonNode json, long id, long nanos, int entry)
+    /** What the first reading found: the order, and what the {@code session.start} needs. */
+    private record Scan(OpenHandsOrder order, String model, JsonNode tools)
     {
     }
 
@@ -45,28 +52,126 @@ final class OpenHandsReader
     {
     }
 
-    static void read(final String source, final JsonNode root, final String session, final ImportPlan plan)
+    static void read(final Path file, final String session, final ImportSink sink, final ProgressBar progress)
+        throws IOException
     {
-        if (root == null || !root.isArray())
-        {
-            throw new InputException(source + ": not a JSON array of OpenHands events");
-        }
-        final List<Event> events = inOrder(source, root);
-        final ObjectNode start = Json.object().put("agent", "openhands").put("model", model(root));
-        start.set("tools", tools(root));
+        final String source = file.toString();
+        final Scan scan = scan(file, progress);
+        final OpenHandsOrder order = scan.order();
+        final ObjectNode start = Json.object().put("agent", "openhands").put("model", scan.model());
+        start.set("tools", scan.tools() == null ? Json.array() : scan.tools());
         start.putObject("tags").put("source", "openhands").put("file", source);
-        final ImportPlan.Draft draft = plan.draft(session, source, events.isEmpty() ? 0 : events.get(0).nanos(), start);
-
-        final Map<Long, String> callOfAction = new HashMap<>();
-        final ToolCallLedger ledger = new ToolCallLedger();
-        final Set<String> responses = new HashSet<>();
-        JsonNode lastResponse = null;
-        boolean finished = false;
-        for (final Event entry : events)
+        final ImportSink.Draft draft = sink.draft(session, source, order.size() == 0 ? 0 : order.nanos(order.entry(0)), start);
+        final Conversion conversion = new Conversion(source, draft);
+        if (order.inArrayOrder())
         {
-            final JsonNode event = entry.json();
-            final String where = source + ": event " + entry.id();
-            final long ts = entry.nanos();
+            try (JsonDocument document = JsonDocument.read(file, progress))
+            {
+                document.next();
+                for (int entry = 0; document.next() != JsonToken.END_ARRAY; entry++)
+                {
+                    if (entry == order.size())
+                    {
+                        throw new InputException(source + ": the file changed while it was imported");
+                    }
+                    conversion.add(document.tree(), order.id(entry), order.nanos(entry));
+                }
+            }
+        }
+        else
+        {
+            try (SeekableByteChannel channel = Files.newByteChannel(file))
+            {
+                for (int k = 0; k < order.size(); k++)
+                {
+                    final int entry = order.entry(k);
+                    conversion.add(eventAt(source, channel, order, entry), order.id(entry), order.nanos(entry));
+                    progress.advance(order.span(entry));
+                }
+                progress.advance(Math.max(0, channel.size() - order.spans()));
+            }
+        }
+        draft.add(EventKind.SESSION_END, Json.object().put("status", conversion.finished ? "finished" : "unknown"));
+    }
+
+    /**
+     * Reads the whole array, an event at a time, to check it and to find the order of the events, the model (the
+     * first an event names) and the tools (of the first {@code system} action with tools).
+     */
+    private static Scan scan(final Path file, final ProgressBar progress) throws IOException
+    {
+        final String source = file.toString();
+        final OpenHandsOrder order = new OpenHandsOrder(source);
+        String model = null;
+        JsonNode tools = null;
+        try (JsonDocument document = JsonDocument.read(file, progress))
+        {
+            final JsonToken root = document.next();
+            if (root != JsonToken.START_ARRAY)
+            {
+                if (root != null)
+                {
+                    document.skip();
+                }
+                document.end();
+                throw new InputException(source + ": not a JSON array of OpenHands events");
+            }
+            while (document.next() != JsonToken.END_ARRAY)
+            {
+                final long offset = document.tokenOffset();
+                final JsonNode event = document.tree();
+                order.add(event, offset);
+                if (model == null)
+                {
+                    model = Json.text(event.path("tool_call_metadata").path("model_response"), "model");
+                }
+                if (tools == null && "system".equals(Json.text(event, "action")) && event.path("args").path("tools").isArray())
+                {
+                    tools = event.path("args").path("tools");
+                }
+            }
+            order.end(document.offset());
+            document.end();
+        }
+        try (SeekableByteChannel channel = Files.newByteChannel(file))
+        {
+            order.check(entry -> eventAt(source, channel, order, entry));
+        }
+        return new Scan(order, model, tools);
+    }
+
+    private static JsonNode eventAt(final String source, final SeekableByteChannel channel, final OpenHandsOrder order,
+        final int entry) throws IOException
+    {
+        try (JsonDocument document = JsonDocument.at(source + ": entry " + entry, channel, order.offset(entry)))
+        {
+            document.next();
+            return document.tree();
+        }
+    }
+
+    /**
+     * Turns events, given in the order of their ids, into the session's events.
+     */
+    private static final class Conversion
+    {
+        private final String source;
+        private final ImportSink.Draft draft;
+        private final Map<Long, String> callOfAction = new HashMap<>();
+        private final ToolCallLedger ledger = new ToolCallLedger();
+        private final Set<String> responses = new HashSet<>();
+        private JsonNode lastResponse;
+        private boolean finished;
+
+        Conversion(final String source, final ImportSink.Draft draft)
+        {
+            this.source = source;
+            this.draft = draft;
+        }
+
+        void add(final JsonNode event, final long id, final long ts)
+        {
+            final String where = source + ": event " + id;
             final JsonNode metadata = event.get("tool_call_metadata");
             final String action = Json.text(event, "action");
             final String observation = Json.text(event, "observation");
@@ -76,7 +181,7 @@ final class OpenHandsReader
                 finished |= "finish".equals(action);
                 if (metadata != null && metadata.isObject())
                 {
-                    callOfAction.put(entry.id(), Json.text(metadata, "tool_call_id"));
+                    callOfAction.put(id, Json.text(metadata, "tool_call_id"));
                     final JsonNode response = metadata.path("model_response");
                     final String responseId = Json.text(response, "id");
                     // the actions of one model response carry it each; without an id, the same response twice in a row
@@ -135,55 +240,6 @@ final class OpenHandsReader
                 throw new InputException(where + ": neither an action nor an observation");
             }
         }
-        draft.add(EventKind.SESSION_END, Json.object().put("status", finished ? "finished" : "unknown"));
-    }
-
-    /**
-     * @return the events in the order of their ids, checked to be a causal order.
-     */
-    private static List<Event> inOrder(final String source, final JsonNode root)
-    {
-        final List<Event> events = new ArrayList<>(root.size());
-        final Map<Long, Integer> entries = new HashMap<>();
-        for (int i = 0; i < root.size(); i++)
-        {
-            final JsonNode event = root.get(i);
-            final JsonNode id = event.get("id");
-            if (id == null || !id.isIntegralNumber() || !id.canConvertToLong())
-            {
-                throw new InputException(source + ": entry " + i + " of the array has no whole-number \"id\"");
-            }
-            final Integer before = entries.put(id.asLong(), i);
-            if (before != null)
-            {
-                throw new InputException(source + ": event " + id.asLong() + " comes twice (entries " + before + " and " + i + ")");
-            }
-            events.add(new Event(event, id.asLong(), time(source, event), i));
-        }
-        events.sort(Comparator.comparingLong(Event::id));
-        long latest = Long.MIN_VALUE;
-        Event latestEvent = null;
-        for (final Event event : events)
-        {
-            final JsonNode cause = event.json().get("cause");
-            if (cause != null && !cause.isNull() && (!cause.isIntegralNumber() || cause.asLong() >= event.id()))
-            {
-                throw new InputException(source + ": event " + event.id() + " (entry " + event.entry() + "): its cause " + cause +
-                    " is not an earlier event");
-            }
-            if (latestEvent != null && event.nanos() < latest - CLOCK_SLACK_NANOS)
-            {
-                throw new InputException(source + ": event " + event.id() + " (entry " + event.entry() + ") has a timestamp " +
-                    Timestamps.iso(event.nanos()) + " before that of event " + latestEvent.id() + " (" + Timestamps.iso(latest) +
-                    "): its ids and timestamps disagree on the order of events");
-            }
-            if (event.nanos() > latest)
-            {
-                latest = event.nanos();
-                latestEvent = event;
-            }
-        }
-        return events;
     }
 
     private static ObjectNode modelResponse(
@@ -210,7 +266,7 @@ final class OpenHandsReader
         return out;
     }
 
-    private static long time(final String source, final JsonNode event)
+    static long time(final String source, final JsonNode event)
     {
         final String text = Json.text(event, "timestamp");
         if (text == null)
@@ -225,33 +281,5 @@ final class OpenHandsReader
         {
             throw new InputException(source + ": event " + event.path("id").asText("?") + ": " + ex.getMessage());
         }
-    }
-
-    private static String model(final JsonNode root)
-    {
-        for (final JsonNode event : root)
-        {
-            final String model = Json.text(event.path("tool_call_metadata").path("model_response"), "model");
-            if (model != null)
-            {
-                return model;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * @return the tools of the first {@code system} action, or an empty list.
-     */
-    private static JsonNode tools(final JsonNode root)
-    {
-        for (final JsonNode event : root)
-        {
-            if ("system".equals(Json.text(event, "action")) && event.path("args").path("tools").isArray())
-            {
-                return event.path("args").path("tools");
-            }
-        }
-        return Json.array();
     }
 }

@@ -1,10 +1,13 @@
 package dev.forkline.tools;
 
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.EventKind;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
@@ -22,6 +25,10 @@ import java.util.ArrayDeque;
  * {@code session.end} status.</li>
  * </ul>
  * The file has no times: events are one microsecond apart from the time of the import.
+ * <p>
+ * The file is read twice with the streaming parser: first whole, skipping the history, to check it and to find the
+ * model and the exit status (which come after the history); then a history message at a time. Memory holds one
+ * message, not the file.
  */
 final class SweAgentReader
 {
@@ -29,24 +36,88 @@ final class SweAgentReader
     {
     }
 
-    static void read(final String source, final JsonNode root, final String session, final long startNanos, final ImportPlan plan)
+    /** What the {@code session.start} and the end of a session need, from the fields around the history. */
+    private record Header(boolean history, String model, String status)
     {
-        final JsonNode history = root == null ? null : root.get("history");
-        if (history == null || !history.isArray())
+    }
+
+    static void read(final Path file, final String session, final long startNanos, final ImportSink sink,
+        final ProgressBar progress) throws IOException
+    {
+        final String source = file.toString();
+        final Header header = header(file, progress);
+        if (!header.history())
         {
             throw new InputException(source + ": no \"history\" array (not a SWE-agent trajectory)");
         }
-        final ObjectNode start = Json.object().put("agent", "swe-agent").put("model", model(root));
+        final ObjectNode start = Json.object().put("agent", "swe-agent").put("model", header.model());
         start.putArray("tools");
         start.putObject("tags").put("source", "swe-agent").put("file", source);
-        final ImportPlan.Draft draft = plan.draft(session, source, startNanos, start);
+        final ImportSink.Draft draft = sink.draft(session, source, startNanos, start);
+        try (JsonDocument document = JsonDocument.read(file, progress))
+        {
+            if (document.toField("history"))
+            {
+                readHistory(source, document, draft);
+            }
+        }
+        final String status = header.status();
+        if (status != null)
+        {
+            draft.add(EventKind.OUTCOME, Json.object().putNull("reward").put("label", status));
+        }
+        draft.add(EventKind.SESSION_END, Json.object().put("status", status == null ? "unknown" : status));
+    }
 
+    /**
+     * Reads the whole file, skipping the history, to check that it is JSON and to find what the session's first and
+     * last events need (in the file, {@code info} and {@code replay_config} come after the history).
+     */
+    private static Header header(final Path file, final ProgressBar progress) throws IOException
+    {
+        boolean history = false;
+        JsonNode replayConfig = null;
+        String status = null;
+        try (JsonDocument document = JsonDocument.read(file, progress))
+        {
+            final JsonToken root = document.next();
+            if (root == JsonToken.START_OBJECT)
+            {
+                while (document.next() == JsonToken.FIELD_NAME)
+                {
+                    final String field = document.name();
+                    final JsonToken value = document.next();
+                    switch (field)
+                    {
+                        case "history" ->
+                        {
+                            history = value == JsonToken.START_ARRAY;
+                            document.skip();
+                        }
+                        case "info" -> status = Json.text(document.tree(), "exit_status");
+                        case "replay_config" -> replayConfig = document.tree();
+                        default -> document.skip();
+                    }
+                }
+            }
+            else if (root != null)
+            {
+                document.skip();
+            }
+            document.end();
+        }
+        return new Header(history, model(replayConfig), status);
+    }
+
+    private static void readHistory(final String source, final JsonDocument history, final ImportSink.Draft draft)
+        throws IOException
+    {
         final ToolCallLedger ledger = new ToolCallLedger();
         final ArrayDeque<String> unanswered = new ArrayDeque<>();
         boolean unansweredDemo = false;
-        for (int i = 0; i < history.size(); i++)
+        for (int i = 0; history.next() != JsonToken.END_ARRAY; i++)
         {
-            final JsonNode message = history.get(i);
+            final JsonNode message = history.tree();
             final String where = source + ": history[" + i + "]";
             final String role = Json.text(message, "role");
             if (role == null)
@@ -112,12 +183,6 @@ final class SweAgentReader
                 default -> throw new InputException(where + ": unknown role '" + role + "'");
             }
         }
-        final String status = Json.text(root.path("info"), "exit_status");
-        if (status != null)
-        {
-            draft.add(EventKind.OUTCOME, Json.object().putNull("reward").put("label", status));
-        }
-        draft.add(EventKind.SESSION_END, Json.object().put("status", status == null ? "unknown" : status));
     }
 
     private static ObjectNode demo(final ObjectNode payload, final boolean demo)
@@ -130,10 +195,13 @@ final class SweAgentReader
         return Json.object().put("tool_call_id", id).put("name", ledger.name(id)).put("content", content).put("error", false);
     }
 
-    private static String model(final JsonNode root)
+    /**
+     * @param replayConfig the {@code replay_config}: a JSON string, or an object; null when there is none.
+     */
+    private static String model(final JsonNode replayConfig)
     {
-        final String config = Json.text(root, "replay_config");
-        final JsonNode parsed = config == null ? root.get("replay_config") : Json.parseOrNull(config);
+        final JsonNode parsed = replayConfig != null && replayConfig.isTextual() ? Json.parseOrNull(replayConfig.asText()) :
+            replayConfig;
         final JsonNode name = parsed == null ? null : parsed.at("/agent/model/name");
         return name != null && name.isTextual() ? name.asText() : null;
     }

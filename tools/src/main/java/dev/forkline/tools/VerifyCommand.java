@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 final class VerifyCommand implements Callable<Integer>
 {
     private static final int MAX_LISTED = 20;
+    private static final int SESSIONS_LISTED = 5;
 
     @Mixin
     CommonOptions options;
@@ -59,6 +60,7 @@ final class VerifyCommand implements Callable<Integer>
         {
             final VerifyReport report = store.verify();
             long problems = damage(report, out);
+            uncommitted(report, out);
             if (chain)
             {
                 problems += chain(store, out);
@@ -87,6 +89,7 @@ final class VerifyCommand implements Callable<Integer>
     private int unopened(final VerifyReport report, final PrintWriter out)
     {
         final long problems = damage(report, out);
+        uncommitted(report, out);
         if (chain)
         {
             out.println("chain: not checked, the store does not open");
@@ -130,6 +133,23 @@ final class VerifyCommand implements Callable<Integer>
             out.println("sessions affected: " + String.join(", ", report.affectedSessions()));
         }
         return problems;
+    }
+
+    /**
+     * Prints the batches whose events are in the journal but not in the store: information, not damage.
+     */
+    static void uncommitted(final VerifyReport report, final PrintWriter out)
+    {
+        for (final VerifyReport.UncommittedBatch batch : report.uncommitted())
+        {
+            final List<String> sessions = batch.sessions().subList(0, Math.min(SESSIONS_LISTED, batch.sessions().size()));
+            final String named = sessions.isEmpty() ? "" : ", " + batch.sessionCount() +
+                (batch.sessionCount() == 1 ? " session: " : " sessions: ") + String.join(", ", sessions) +
+                (batch.sessionCount() > sessions.size() ? " and " + (batch.sessionCount() - sessions.size()) + " more" : "");
+            out.println((batch.open() ? "OPEN batch: " : "ROLLED BACK batch: ") + batch.events() + " events from journal index 0x" +
+                Long.toHexString(batch.journalIndex()) + named + (batch.open() ?
+                " (still being written: readable once it commits)" : " (never committed: not part of the store)"));
+        }
     }
 
     private long chain(final Store store, final PrintWriter out)

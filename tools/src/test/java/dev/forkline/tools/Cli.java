@@ -45,7 +45,16 @@ final class Cli
 
     static Process start(final java.util.Map<String, String> environment, final String... args) throws IOException
     {
-        final ProcessBuilder builder = new ProcessBuilder(command(args));
+        return start(List.of(), environment, args);
+    }
+
+    /**
+     * @param properties more JVM options for the child, such as {@code -Dforkline.tty.stderr=true}.
+     */
+    static Process start(final List<String> properties, final java.util.Map<String, String> environment, final String... args)
+        throws IOException
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command(properties, args));
         builder.environment().putAll(environment);
         return builder.start();
     }
@@ -55,9 +64,15 @@ final class Cli
      */
     static List<String> command(final String... args)
     {
+        return command(List.of(), args);
+    }
+
+    private static List<String> command(final List<String> properties, final String... args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(properties);
         command.add("-Dslf4j.internal.verbosity=ERROR");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

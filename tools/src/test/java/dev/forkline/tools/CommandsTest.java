@@ -192,7 +192,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("v", null);
+            final BranchWriter writer = store.startSession("v", (String)null);
             writer.append(EventKind.USER, "{\"content\":\"MARKER-0123456789\"}");
             writer.append(EventKind.USER, "{\"content\":\"fine\"}");
             writer.end("done");
@@ -230,7 +230,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("v", null);
+            final BranchWriter writer = store.startSession("v", (String)null);
             for (int i = 0; i < 100; i++)
             {
                 writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " " + "y".repeat(200) + "\"}");
@@ -313,7 +313,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("v", null);
+            final BranchWriter writer = store.startSession("v", (String)null);
             for (int i = 0; i < 100; i++)
             {
                 writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " " + "y".repeat(200) + "\"}");
@@ -359,7 +359,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("v", null);
+            final BranchWriter writer = store.startSession("v", (String)null);
             for (int i = 1; i <= 10; i++)
             {
                 writer.append(EventKind.USER, "{\"content\":\"MARKER-" + i + " x\"}");
@@ -403,7 +403,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("c", null);
+            final BranchWriter writer = store.startSession("c", (String)null);
             writer.append(EventKind.USER, "{\"content\":\"pay 10\"}");
             writer.end("done");
         }
@@ -559,7 +559,7 @@ class CommandsTest
     {
         try (Store store = Store.open(dir.resolve("store")))
         {
-            final BranchWriter writer = store.startSession("live", null);
+            final BranchWriter writer = store.startSession("live", (String)null);
             writer.append(EventKind.USER, "{\"content\":\"before\"}");
             store.commit();
 

@@ -36,7 +36,7 @@ class MessagesTest
         final String store = dir.resolve("store").toString();
         try (Store writer = Store.open(Path.of(store)))
         {
-            writer.startSession("s", null);
+            writer.startSession("s");
         }
         final Cli.Result show = Cli.run("show", ESC + "[31mred", "--store", store);
         assertEquals(2, show.code());
@@ -69,7 +69,7 @@ class MessagesTest
         final String store = dir.resolve("store").toString();
         try (Store writer = Store.open(Path.of(store)))
         {
-            writer.startSession("s", null).append(EventKind.USER, "{\"content\":\"clear\\u001b[2J bell\\u0007 csi\\u009b rtl\\u202e\"}");
+            writer.startSession("s").append(EventKind.USER, "{\"content\":\"clear\\u001b[2J bell\\u0007 csi\\u009b rtl\\u202e\"}");
         }
         for (final String[] command : new String[][] {{"show", "s"}, {"tail"}, {"diff", "s", "s"}})
         {

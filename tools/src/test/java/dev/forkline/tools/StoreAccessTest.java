@@ -38,7 +38,7 @@ class StoreAccessTest
         final Path store = dir.resolve("store");
         try (Store writer = Store.open(store))
         {
-            writer.startSession("s", null).append(EventKind.USER, "{\"content\":\"hello\"}");
+            writer.startSession("s").append(EventKind.USER, "{\"content\":\"hello\"}");
         }
         return store;
     }
@@ -56,7 +56,7 @@ class StoreAccessTest
             assertTrue(tail.isAlive());
             try (Store writer = Store.open(store))
             {
-                final BranchWriter session = writer.startSession("new", null);
+                final BranchWriter session = writer.startSession("new");
                 session.append(EventKind.USER, "{\"content\":\"arrived\"}");
                 writer.commit();
                 final BufferedReader out = Cli.stdout(tail);
@@ -106,7 +106,7 @@ class StoreAccessTest
 
         try (Store writer = Store.open(dir.resolve("busy")))
         {
-            writer.startSession("b", null);
+            writer.startSession("b");
             writer.commit();
             final Cli.Result busy = Cli.run("fork", "b@1", "--store", dir.resolve("busy").toString());
             assertEquals(2, busy.code());

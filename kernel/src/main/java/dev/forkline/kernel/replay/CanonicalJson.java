@@ -1,13 +1,17 @@
 package dev.forkline.kernel.replay;
 
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,17 +21,29 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Canonical JSON (object keys sorted by {@link String#compareTo}, no insignificant whitespace, numbers as
- * Jackson writes them) and its SHA-256. One instance per thread: it reuses its digest and output buffer.
+ * Canonical JSON and its SHA-256, as {@code docs/replay.md} specifies them for clients in any language: no white
+ * space; object members sorted by key in UTF-16 code unit order ({@link String#compareTo}); strings with only the
+ * escapes JSON requires ({@code \"}, {@code \\}, {@code \b \f \n \r \t}, {@code \}{@code u00xx} in lowercase hex
+ * for the other control characters, and for a lone surrogate), every other character as itself in UTF-8; numbers
+ * by their exact decimal value in the layout of ECMAScript's {@code Number.prototype.toString} ({@link
+ * CanonicalNumber}); duplicate keys are an error. One instance per thread: it reuses its digest and output buffer.
  * <p>
  * Design note: a text that is already canonical is hashed straight from its characters after one scan that
- * proves it canonical; only other texts go through a Jackson tree. Agents that build their requests the same
- * way every time hit the scan, which keeps a replayed call well under a microsecond.
+ * proves it canonical ({@link CanonicalScan}); only other texts go through a tree. Agents that build their
+ * requests the same way every time hit the scan, which keeps a replayed call well under a microsecond.
  */
 final class CanonicalJson
 {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** A plain factory, for the streaming parsers and generators of payloads. */
+    static final JsonFactory FACTORY = new JsonFactory();
+
+    /** The parser of texts to canonicalize: numbers exact, duplicate keys an error, one value per text. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+        .build();
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -66,6 +82,10 @@ final class CanonicalJson
         return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * @return the JSON value of a text, its numbers exact.
+     * @throws IllegalArgumentException when the text is not one JSON value, or an object in it has a key twice.
+     */
     static JsonNode parse(final String json)
     {
         if (json == null)
@@ -74,10 +94,21 @@ final class CanonicalJson
         }
         try
         {
-            return MAPPER.readTree(json);
+            final JsonNode node = MAPPER.readTree(json);
+            if (node == null || node.isMissingNode())
+            {
+                throw new IllegalArgumentException("not a JSON text: " + excerpt(json, 60));
+            }
+            return node;
         }
         catch (final IOException ex)
         {
+            final String message = ex.getMessage();
+            if (message != null && message.startsWith("Duplicate field '"))
+            {
+                final String key = message.substring(17, message.indexOf('\'', 17));
+                throw new IllegalArgumentException("not a JSON text: key \"" + key + "\" twice in one object: " + excerpt(json, 60));
+            }
             throw new IllegalArgumentException("not a JSON text: " + excerpt(json, 60));
         }
     }
@@ -145,11 +176,11 @@ final class CanonicalJson
             JsonNode parsed;
             try
             {
-                parsed = MAPPER.readTree(args);
+                parsed = parse(args);
             }
-            catch (final IOException ex)
+            catch (final IllegalArgumentException ex)
             {
-                parsed = request.textNode(args);
+                parsed = request.textNode(args); // not one JSON value: the arguments are a string
             }
             request.set("arguments", parsed);
             request.put("name", name);
@@ -214,19 +245,7 @@ final class CanonicalJson
         return new String(hashChars);
     }
 
-    private static void write(final JsonNode node, final ByteArrayBuilder bytes)
-    {
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(bytes))
-        {
-            writeNode(node, generator);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("cannot write canonical JSON", ex);
-        }
-    }
-
-    private static void writeNode(final JsonNode node, final JsonGenerator generator) throws IOException
+    private static void write(final JsonNode node, final ByteArrayBuilder out)
     {
         if (node.isObject())
         {
@@ -237,26 +256,117 @@ final class CanonicalJson
                 names.add(it.next());
             }
             Collections.sort(names);
-            generator.writeStartObject();
-            for (final String name : names)
+            out.append('{');
+            for (int i = 0; i < names.size(); i++)
             {
-                generator.writeFieldName(name);
-                writeNode(node.get(name), generator);
+                if (i > 0)
+                {
+                    out.append(',');
+                }
+                string(names.get(i), out);
+                out.append(':');
+                write(node.get(names.get(i)), out);
             }
-            generator.writeEndObject();
+            out.append('}');
         }
         else if (node.isArray())
         {
-            generator.writeStartArray();
-            for (final JsonNode element : node)
+            out.append('[');
+            for (int i = 0; i < node.size(); i++)
             {
-                writeNode(element, generator);
+                if (i > 0)
+                {
+                    out.append(',');
+                }
+                write(node.get(i), out);
             }
-            generator.writeEndArray();
+            out.append(']');
+        }
+        else if (node.isTextual())
+        {
+            string(node.textValue(), out);
+        }
+        else if (node.isNumber())
+        {
+            ascii(CanonicalNumber.format(node.isIntegralNumber() ? new BigDecimal(node.bigIntegerValue()) : node.decimalValue()), out);
         }
         else
         {
-            MAPPER.writeTree(generator, node);
+            ascii(node.isNull() ? "null" : node.booleanValue() ? "true" : "false", out);
+        }
+    }
+
+    /**
+     * A string with only the escapes JSON requires, lowercase hex, and every other character as UTF-8.
+     */
+    private static void string(final String s, final ByteArrayBuilder out)
+    {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            switch (c)
+            {
+                case '"' -> ascii("\\\"", out);
+                case '\\' -> ascii("\\\\", out);
+                case '\b' -> ascii("\\b", out);
+                case '\f' -> ascii("\\f", out);
+                case '\n' -> ascii("\\n", out);
+                case '\r' -> ascii("\\r", out);
+                case '\t' -> ascii("\\t", out);
+                default ->
+                {
+                    if (c < 0x20)
+                    {
+                        escape(c, out);
+                    }
+                    else if (c < 0x80)
+                    {
+                        out.append(c);
+                    }
+                    else if (c < 0x800)
+                    {
+                        out.append(0xC0 | (c >> 6));
+                        out.append(0x80 | (c & 0x3F));
+                    }
+                    else if (!Character.isSurrogate(c))
+                    {
+                        out.append(0xE0 | (c >> 12));
+                        out.append(0x80 | ((c >> 6) & 0x3F));
+                        out.append(0x80 | (c & 0x3F));
+                    }
+                    else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
+                    {
+                        final int cp = Character.toCodePoint(c, s.charAt(++i));
+                        out.append(0xF0 | (cp >> 18));
+                        out.append(0x80 | ((cp >> 12) & 0x3F));
+                        out.append(0x80 | ((cp >> 6) & 0x3F));
+                        out.append(0x80 | (cp & 0x3F));
+                    }
+                    else
+                    {
+                        escape(c, out); // a lone surrogate has no UTF-8 form
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static void escape(final char c, final ByteArrayBuilder out)
+    {
+        ascii("\\u", out);
+        for (int shift = 12; shift >= 0; shift -= 4)
+        {
+            out.append(HEX[(c >> shift) & 0xF]);
+        }
+    }
+
+    private static void ascii(final String text, final ByteArrayBuilder out)
+    {
+        for (int i = 0; i < text.length(); i++)
+        {
+            out.append(text.charAt(i));
         }
     }
 

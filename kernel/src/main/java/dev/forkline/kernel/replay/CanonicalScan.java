@@ -2,8 +2,8 @@ package dev.forkline.kernel.replay;
 
 /**
  * Decides, in one pass and without allocating, whether a JSON text is already in the canonical form that
- * {@link CanonicalJson} writes. It answers false for anything it is not sure of (fractions, exponents,
- * {@code \}{@code u} escapes, deep nesting), which sends the text the slow, always-correct way.
+ * {@link CanonicalJson} writes. It answers false for anything it is not sure of (exponents, {@code \}{@code u}
+ * escapes, keys with escapes, deep nesting), which sends the text the slow, always-correct way.
  */
 final class CanonicalScan
 {
@@ -61,7 +61,7 @@ final class CanonicalScan
             case 'n':
                 return literal(s, i, "null");
             default:
-                return c == '-' || (c >= '0' && c <= '9') ? integer(s, i) : NOT_CANONICAL;
+                return c == '-' || (c >= '0' && c <= '9') ? number(s, i) : NOT_CANONICAL;
         }
     }
 
@@ -173,9 +173,19 @@ final class CanonicalScan
             {
                 return i + 1;
             }
-            if (c < 0x20 || Character.isSurrogate(c))
+            if (c < 0x20)
             {
                 return NOT_CANONICAL;
+            }
+            if (Character.isSurrogate(c))
+            {
+                // a pair is one character, written as its UTF-8; a lone surrogate is escaped
+                if (!Character.isHighSurrogate(c) || i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
+                {
+                    return NOT_CANONICAL;
+                }
+                i++;
+                continue;
             }
             if (c == '\\')
             {
@@ -194,9 +204,11 @@ final class CanonicalScan
     }
 
     /**
-     * An integer without leading zeros (and not {@code -0}), which Jackson writes back digit for digit.
+     * A number in the canonical layout of {@link CanonicalNumber} without an exponent: an integer of at most 21
+     * digits without leading zeros (and not {@code -0}), or a fraction whose last digit is not 0, with at most 21
+     * digits before the point, or, before a {@code 0.}, at most five zeros after it.
      */
-    private static int integer(final String s, final int start)
+    private static int number(final String s, final int start)
     {
         int i = start;
         if (s.charAt(i) == '-')
@@ -204,21 +216,51 @@ final class CanonicalScan
             i++;
         }
         final int digits = i;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9')
-        {
-            i++;
-        }
-        if (i == digits || (s.charAt(digits) == '0' && (i - digits > 1 || digits > start)))
+        i = digitsEnd(s, i);
+        final int intDigits = i - digits;
+        if (intDigits == 0 || intDigits > 21 || (s.charAt(digits) == '0' && intDigits > 1))
         {
             return NOT_CANONICAL;
         }
-        if (i < s.length())
+        final boolean zero = s.charAt(digits) == '0';
+        if (i < s.length() && s.charAt(i) == '.')
         {
-            final char c = s.charAt(i);
-            if (c == '.' || c == 'e' || c == 'E')
+            final int fraction = i + 1;
+            i = digitsEnd(s, fraction);
+            if (i == fraction || s.charAt(i - 1) == '0')
             {
                 return NOT_CANONICAL;
             }
+            if (zero)
+            {
+                int zeros = 0;
+                while (s.charAt(fraction + zeros) == '0')
+                {
+                    zeros++;
+                }
+                if (zeros > 5)
+                {
+                    return NOT_CANONICAL;
+                }
+            }
+        }
+        else if (zero && digits > start)
+        {
+            return NOT_CANONICAL; // -0
+        }
+        if (i < s.length() && (s.charAt(i) == 'e' || s.charAt(i) == 'E'))
+        {
+            return NOT_CANONICAL;
+        }
+        return i;
+    }
+
+    private static int digitsEnd(final String s, final int start)
+    {
+        int i = start;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9')
+        {
+            i++;
         }
         return i;
     }

@@ -1,31 +1,49 @@
 package dev.forkline.kernel.replay;
 
+import java.util.Set;
+
 /**
  * A replayed agent made a call that the recording does not have at that step: another kind, another tool or
- * effect, another request, or more or fewer calls than were recorded.
+ * effect, other arguments, another request, or more or fewer calls than were recorded; {@link #change()} says which.
  */
 public final class DivergenceException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    private final String branch;
-    private final long step;
-    private final String recorded;
-    private final String came;
+    private final transient Divergence divergence;
 
     /**
-     * @param branch   the branch being replayed.
-     * @param step     the step where the call and the recording differ.
-     * @param recorded a short excerpt of what was recorded at that step ({@code "end of branch"} past its head).
-     * @param came     a short excerpt of the call the agent made.
+     * @param divergence where and why.
      */
-    public DivergenceException(final String branch, final long step, final String recorded, final String came)
+    public DivergenceException(final Divergence divergence)
     {
-        super("replay of " + branch + " diverged at step " + step + ": recorded " + recorded + ", came " + came);
-        this.branch = branch;
-        this.step = step;
-        this.recorded = recorded;
-        this.came = came;
+        super("replay of " + divergence.branch() + " diverged at step " + divergence.step() + " (" + divergence.describe() +
+            "): recorded " + divergence.recorded() + ", came " + divergence.came());
+        this.divergence = divergence;
+    }
+
+    /**
+     * @return where and why, as one value.
+     */
+    public Divergence divergence()
+    {
+        return divergence;
+    }
+
+    /**
+     * @return what kind of change it was.
+     */
+    public Divergence.Change change()
+    {
+        return divergence.change();
+    }
+
+    /**
+     * @return for {@link Divergence.Change#REQUEST}, the parts of the model request that differ; else empty.
+     */
+    public Set<Divergence.RequestPart> requestParts()
+    {
+        return divergence.requestParts();
     }
 
     /**
@@ -33,7 +51,7 @@ public final class DivergenceException extends RuntimeException
      */
     public String branch()
     {
-        return branch;
+        return divergence.branch();
     }
 
     /**
@@ -41,7 +59,7 @@ public final class DivergenceException extends RuntimeException
      */
     public long step()
     {
-        return step;
+        return divergence.step();
     }
 
     /**
@@ -49,7 +67,7 @@ public final class DivergenceException extends RuntimeException
      */
     public String recorded()
     {
-        return recorded;
+        return divergence.recorded();
     }
 
     /**
@@ -57,6 +75,6 @@ public final class DivergenceException extends RuntimeException
      */
     public String came()
     {
-        return came;
+        return divergence.came();
     }
 }

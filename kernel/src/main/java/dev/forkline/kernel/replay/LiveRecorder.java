@@ -37,16 +37,16 @@ final class LiveRecorder implements Recorder
     public ModelTurn model(final String request, final Function<String, ModelTurn> live)
     {
         final String hash = canonical.hash(request);
-        return recordModel(live.apply(request), hash);
+        return recordModel(live.apply(request), request, hash);
     }
 
-    ModelTurn recordModel(final ModelTurn turn, final String requestHash)
+    ModelTurn recordModel(final ModelTurn turn, final String request, final String requestHash)
     {
         if (turn == null)
         {
             throw new IllegalArgumentException("the live model function returned null");
         }
-        writer.append(EventKind.MODEL_RESPONSE, Payloads.modelResponse(turn, requestHash));
+        writer.append(EventKind.MODEL_RESPONSE, Payloads.modelResponse(turn, requestHash, RequestParts.of(request)));
         return turn;
     }
 
@@ -87,6 +87,7 @@ final class LiveRecorder implements Recorder
 
     double recordRandom(final double value)
     {
+        Payloads.requireFinite(value);
         writer.append(EventKind.RANDOM, Payloads.value(value));
         return value;
     }
@@ -107,10 +108,18 @@ final class LiveRecorder implements Recorder
         return canonical.hash(request);
     }
 
+    /**
+     * @return the response as recorded: compact, the same text a replay returns.
+     */
     String recordEffect(final String name, final String request, final String response, final String requestHash)
     {
-        writer.append(EventKind.EFFECT, Payloads.effect(name, request, response, requestHash));
-        return response;
+        if (response == null)
+        {
+            throw new IllegalArgumentException("the live function of effect " + name + " returned null");
+        }
+        final String recorded = JsonText.compact(response, "effect response");
+        writer.append(EventKind.EFFECT, Payloads.effect(name, JsonText.compact(request, "effect request"), recorded, requestHash));
+        return recorded;
     }
 
     @Override
@@ -135,6 +144,12 @@ final class LiveRecorder implements Recorder
     public boolean isLive()
     {
         return true;
+    }
+
+    @Override
+    public Divergence divergence()
+    {
+        return null;
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.forkline.kernel.replay;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.forkline.kernel.EventView;
 import org.agrona.DirectBuffer;
 import dev.forkline.kernel.ForklineException;
@@ -25,9 +23,8 @@ final class RecordedPayload
     private static final int NAME = 0;
     private static final int REQUEST_HASH = 1;
     private static final byte[] VALUE_PREFIX = "{\"value\":".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectReader SUBTREE = CanonicalJson.MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final JsonFactory factory = CanonicalJson.MAPPER.getFactory();
+    private final JsonFactory factory = CanonicalJson.FACTORY;
     private byte[] bytes = new byte[1024];
     private int length;
 
@@ -39,6 +36,11 @@ final class RecordedPayload
     String status;
     String model;
     String usage;
+    String finishReason;
+    String tokenizer;
+    List<Integer> promptTokenIds;
+    List<Integer> completionTokenIds;
+    List<Double> completionLogprobs;
     String response;
     boolean error;
     boolean hasValue;
@@ -77,8 +79,14 @@ final class RecordedPayload
                     case "model" -> model = text(parser, token);
                     case "error" -> error = token == JsonToken.VALUE_TRUE;
                     case "value" -> value(parser, token);
-                    case "usage", "response" -> tree(parser, field, token);
+                    case "usage" -> usage = token == JsonToken.START_OBJECT ? JsonText.copy(parser, bytes, length) : skip(parser);
+                    case "response" -> response = JsonText.copy(parser, bytes, length);
                     case "tool_calls" -> toolCalls = toolCalls(parser, token);
+                    case "finish_reason" -> finishReason = text(parser, token);
+                    case "tokenizer" -> tokenizer = text(parser, token);
+                    case "prompt_token_ids" -> promptTokenIds = ids(parser, token);
+                    case "completion_token_ids" -> completionTokenIds = ids(parser, token);
+                    case "completion_logprobs" -> completionLogprobs = logprobs(parser, token);
                     default -> parser.skipChildren();
                 }
             }
@@ -123,9 +131,8 @@ final class RecordedPayload
             }
         }
         clear();
-        if (integral && last - start <= 18)
+        if (integral && parseLong(payload, start, last))
         {
-            longValue = payload.parseLongAscii(start, last - start);
             doubleValue = longValue;
         }
         else
@@ -142,6 +149,43 @@ final class RecordedPayload
             longValue = (long)doubleValue;
         }
         hasValue = true;
+    }
+
+    /**
+     * Parses the digits (after an optional minus) from {@code start} to {@code end} into {@link #longValue}, exactly.
+     *
+     * @return false when they are not a long: no digit, or out of range.
+     */
+    private boolean parseLong(final DirectBuffer payload, final int start, final int end)
+    {
+        final boolean negative = payload.getByte(start) == '-';
+        final int first = negative ? start + 1 : start;
+        if (first == end || end - first > 19)
+        {
+            return false;
+        }
+        if (end - first <= 18)
+        {
+            longValue = payload.parseLongAscii(start, end - start); // cannot overflow
+            return true;
+        }
+        // accumulate negatively, as Long.parseLong does, so that Long.MIN_VALUE fits
+        long value = 0;
+        for (int i = first; i < end; i++)
+        {
+            final int digit = payload.getByte(i) - '0';
+            if (value < (Long.MIN_VALUE + digit) / 10)
+            {
+                return false;
+            }
+            value = value * 10 - digit;
+        }
+        if (!negative && value == Long.MIN_VALUE)
+        {
+            return false;
+        }
+        longValue = negative ? value : -value;
+        return true;
     }
 
     /**
@@ -174,6 +218,26 @@ final class RecordedPayload
     boolean requestHashEquals(final char[] hash)
     {
         return requestHashLength == hash.length && Arrays.equals(requestHash, 0, requestHashLength, hash, 0, hash.length);
+    }
+
+    /**
+     * @return the recorded model turn.
+     * @throws ForklineException {@code CORRUPT_EVENT} when its tokens are not what a turn can hold.
+     */
+    ModelTurn modelTurn(final EventView event)
+    {
+        final boolean hasTokens = tokenizer != null || promptTokenIds != null || completionTokenIds != null ||
+            completionLogprobs != null;
+        try
+        {
+            return new ModelTurn(content, toolCalls, model, usage, finishReason,
+                hasTokens ? new Tokens(tokenizer, promptTokenIds, completionTokenIds, completionLogprobs) : null);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT,
+                "cannot replay " + event.branch() + "@" + event.step() + ": " + ex.getMessage());
+        }
     }
 
     /**
@@ -231,6 +295,11 @@ final class RecordedPayload
         status = null;
         model = null;
         usage = null;
+        finishReason = null;
+        tokenizer = null;
+        promptTokenIds = null;
+        completionTokenIds = null;
+        completionLogprobs = null;
         response = null;
         error = false;
         hasValue = false;
@@ -253,20 +322,7 @@ final class RecordedPayload
         }
     }
 
-    private void tree(final JsonParser parser, final String field, final JsonToken token) throws IOException
-    {
-        final String json = token == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
-        if ("usage".equals(field))
-        {
-            usage = json;
-        }
-        else
-        {
-            response = json;
-        }
-    }
-
-    private static List<ToolCall> toolCalls(final JsonParser parser, final JsonToken token) throws IOException
+    private List<ToolCall> toolCalls(final JsonParser parser, final JsonToken token) throws IOException
     {
         final List<ToolCall> calls = new ArrayList<>();
         if (token != JsonToken.START_ARRAY)
@@ -288,13 +344,60 @@ final class RecordedPayload
                     case "id" -> id = text(parser, value);
                     case "name" -> name = text(parser, value);
                     case "arguments" -> arguments = value == JsonToken.VALUE_STRING ? parser.getText() :
-                        value == JsonToken.VALUE_NULL ? null : SUBTREE.readTree(parser).toString();
+                        value == JsonToken.VALUE_NULL ? null : JsonText.copy(parser, bytes, length);
                     default -> parser.skipChildren();
                 }
             }
             calls.add(new ToolCall(id, name == null ? "" : name, arguments == null ? "{}" : arguments));
         }
         return calls;
+    }
+
+    private static List<Integer> ids(final JsonParser parser, final JsonToken token) throws IOException
+    {
+        if (token != JsonToken.START_ARRAY)
+        {
+            parser.skipChildren();
+            return null;
+        }
+        final List<Integer> ids = new ArrayList<>();
+        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY && next != null; next = parser.nextToken())
+        {
+            if (next == JsonToken.VALUE_NUMBER_INT)
+            {
+                ids.add(parser.getIntValue());
+            }
+            else
+            {
+                throw new IOException("a token id that is not a whole number");
+            }
+        }
+        return ids;
+    }
+
+    private static List<Double> logprobs(final JsonParser parser, final JsonToken token) throws IOException
+    {
+        if (token != JsonToken.START_ARRAY)
+        {
+            parser.skipChildren();
+            return null;
+        }
+        final List<Double> logprobs = new ArrayList<>();
+        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY && next != null; next = parser.nextToken())
+        {
+            if (!next.isNumeric())
+            {
+                throw new IOException("a log-probability that is not a number");
+            }
+            logprobs.add(parser.getDoubleValue());
+        }
+        return logprobs;
+    }
+
+    private static String skip(final JsonParser parser) throws IOException
+    {
+        parser.skipChildren();
+        return null;
     }
 
     private static String text(final JsonParser parser, final JsonToken token) throws IOException

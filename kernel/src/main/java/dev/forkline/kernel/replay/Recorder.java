@@ -20,13 +20,16 @@ import java.util.function.UnaryOperator;
  *     call at that step an overridden result.</li>
  * </ul>
  * <pre>{@code
- * try (Recorder recorder = Recorder.live(store.startSession("task-42", startJson))) {
+ * try (Recorder recorder = Recorder.live(store.startSession("task-42", SessionStart.of("my-agent")))) {
  *     recorder.user("What is 6 x 7?");
  *     ModelTurn turn = recorder.model(requestJson, model::complete);
  *     ToolResult result = recorder.tool(turn.toolCalls().get(0), tools::run);
  *     recorder.end("done");
  * }
  * }</pre>
+ * Every value a call returns live comes back bit for bit on replay (see {@code docs/replay.md}). Events the
+ * recorder does not write (outcomes, annotations) are appended as typed events: {@link Outcome}, {@link Annotation}.
+ * <p>
  * Threading: a recorder belongs to one agent thread. Close it when done (a replay holds a cursor).
  */
 public interface Recorder extends AutoCloseable
@@ -112,16 +115,17 @@ public interface Recorder extends AutoCloseable
     ToolResult tool(ToolCall call, Function<ToolCall, ToolResult> live);
 
     /**
-     * A clock read.
+     * A clock read; a replay returns the recorded long exactly, whatever its size.
      *
      * @param live reads the clock, for example {@code System::currentTimeMillis}.
      */
     long clock(LongSupplier live);
 
     /**
-     * A random read.
+     * A random read; a replay returns the recorded double bit for bit ({@code -0.0} included).
      *
      * @param live draws the number, for example {@code random::nextDouble}.
+     * @throws IllegalArgumentException when the number is NaN or infinite, which JSON cannot hold; nothing is recorded.
      */
     double random(DoubleSupplier live);
 
@@ -130,8 +134,9 @@ public interface Recorder extends AutoCloseable
      *
      * @param name    what kind of effect, checked on replay.
      * @param request the request, a JSON text; stored in full and checked by hash on replay.
-     * @param live    performs the effect and returns its response, a JSON text.
-     * @return the response, a JSON text.
+     * @param live    performs the effect and returns its response, a JSON text (not null).
+     * @return the response as recorded, live and on replay alike: the JSON text without the white space between its
+     * tokens, every number and string exactly as written.
      */
     String effect(String name, String request, UnaryOperator<String> live);
 
@@ -146,7 +151,9 @@ public interface Recorder extends AutoCloseable
     String branch();
 
     /**
-     * @return the step the next call takes.
+     * @return the step the next call takes: live, the branch's next step; on a replay, the step of the next
+     * recorded call (past {@code session.start}, {@code outcome} and {@code annotation} events, which are no calls),
+     * or the branch's length when the recording has no call left. So on a fresh session it is 1, live and on replay.
      */
     long nextStep();
 
@@ -154,6 +161,14 @@ public interface Recorder extends AutoCloseable
      * @return true when calls run live (a live recorder, or a replay after it forked).
      */
     boolean isLive();
+
+    /**
+     * @return where and why this replay diverged: under {@link DivergencePolicy#FORK}, with the branch it forked
+     * into and goes on live in ({@link #branch()}); under {@link DivergencePolicy#FAIL}, what the
+     * {@link DivergenceException} said. Null while the replay matches its recording, for a live recorder, and for
+     * the fork a replay-then-live run asked for.
+     */
+    Divergence divergence();
 
     /**
      * Releases the replay cursor; a live recorder holds nothing. A replay closed before the end of its

@@ -7,6 +7,7 @@ import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -40,6 +41,9 @@ final class ReplayRecorder implements Recorder
     private LiveRecorder live;
     private State state = State.REPLAYING;
     private boolean atLiveStep;
+    private Divergence divergence;
+    /** The cursor stands on the next recorded call, which {@link #nextStep()} looked at and no call has taken yet. */
+    private boolean peeked;
 
     ReplayRecorder(
         final Store store, final String branch, final DivergencePolicy policy, final long liveFrom, final StepOverride override)
@@ -106,12 +110,12 @@ final class ReplayRecorder implements Recorder
         final EventView event = next();
         if (event != null && event.kind() == EventKind.MODEL_RESPONSE && decoded(event) && requestMatches())
         {
-            return new ModelTurn(recorded.content, recorded.toolCalls, recorded.model, recorded.usage);
+            return recorded.modelTurn(event);
         }
         final String hash = canonical.lastHash();
         goLive(event, EventKind.MODEL_RESPONSE, null, request, hash);
         final ModelTurn turn = (ModelTurn)takeOverride();
-        return live.recordModel(turn != null ? turn : liveModel.apply(request), hash);
+        return live.recordModel(turn != null ? turn : liveModel.apply(request), request, hash);
     }
 
     @Override
@@ -217,13 +221,27 @@ final class ReplayRecorder implements Recorder
     @Override
     public long nextStep()
     {
-        return live != null ? live.nextStep() : cursor.nextStep();
+        if (live != null)
+        {
+            return live.nextStep();
+        }
+        if (state == State.REPLAYING && !peeked)
+        {
+            peeked = next() != null;
+        }
+        return peeked ? cursor.event().step() : cursor.nextStep();
     }
 
     @Override
     public boolean isLive()
     {
         return live != null;
+    }
+
+    @Override
+    public Divergence divergence()
+    {
+        return divergence;
     }
 
     @Override
@@ -240,14 +258,8 @@ final class ReplayRecorder implements Recorder
             release();
             return;
         }
-        final long step = event.step();
-        final String recordedExcerpt = kindName(event) + " " + RecordedPayload.excerpt(event);
-        if (policy == DivergencePolicy.FAIL)
-        {
-            release();
-            throw new DivergenceException(source, step, recordedExcerpt, "no more calls: the agent stopped");
-        }
-        fork(step, "replay diverged at step " + step + ": the agent stopped");
+        diverge(new Divergence(source, event.step(), Divergence.Change.MISSING_CALL, null,
+            kindName(event) + " " + RecordedPayload.excerpt(event), "no more calls: the agent stopped", null));
     }
 
     private void release()
@@ -276,6 +288,11 @@ final class ReplayRecorder implements Recorder
      */
     private EventView next()
     {
+        if (peeked)
+        {
+            peeked = false;
+            return cursor.event();
+        }
         while (true)
         {
             if (cursor.nextStep() >= liveFrom)
@@ -337,15 +354,58 @@ final class ReplayRecorder implements Recorder
             fork(step, "replay-then-live at step " + step);
             return;
         }
-        final String came = came(kind, name, request, hash);
+        final Divergence.Change change = change(event, kind, name);
+        final Set<Divergence.RequestPart> parts = change == Divergence.Change.REQUEST ?
+            RequestParts.differences(RequestParts.read(event), RequestParts.of(request)) : null;
         final String recordedExcerpt = event == null ?
             "end of branch (" + step + " steps)" : kindName(event) + " " + RecordedPayload.excerpt(event);
+        diverge(new Divergence(source, step, change, parts, recordedExcerpt, came(kind, name, request, hash), null));
+    }
+
+    /**
+     * Throws the divergence, or forks at its step and goes live, keeping it for {@link #divergence()}.
+     */
+    private void diverge(final Divergence found)
+    {
         if (policy == DivergencePolicy.FAIL)
         {
+            divergence = found;
             release();
-            throw new DivergenceException(source, step, recordedExcerpt, came);
+            throw new DivergenceException(found);
         }
-        fork(step, "replay diverged at step " + step + ": came " + CanonicalJson.excerpt(came, REQUEST_EXCERPT));
+        final String came = found.came().startsWith("no more calls") ? found.came() : "came " + found.came();
+        fork(found.step(), "replay diverged at step " + found.step() + " (" + found.describe() + "): " +
+            CanonicalJson.excerpt(came, REQUEST_EXCERPT));
+        divergence = found.forkedInto(live.branch());
+    }
+
+    /**
+     * What differs between the call and {@code event} (null past the end of the recording); the payload of an event of
+     * the call's kind is decoded.
+     */
+    private Divergence.Change change(final EventView event, final EventKind kind, final String name)
+    {
+        final EventKind recordedKind = event == null ? null : event.kind();
+        if (event == null || (recordedKind == EventKind.SESSION_END && kind != EventKind.SESSION_END))
+        {
+            return Divergence.Change.EXTRA_CALL;
+        }
+        if (kind == EventKind.SESSION_END && recordedKind != EventKind.SESSION_END)
+        {
+            return Divergence.Change.MISSING_CALL;
+        }
+        if (recordedKind != kind)
+        {
+            return Divergence.Change.KIND;
+        }
+        return switch (kind)
+        {
+            case USER, SYSTEM -> Divergence.Change.CONTENT;
+            case SESSION_END -> Divergence.Change.STATUS;
+            case MODEL_RESPONSE -> Divergence.Change.REQUEST;
+            case TOOL_RESULT, EFFECT -> recorded.nameEquals(name) ? Divergence.Change.ARGUMENTS : Divergence.Change.NAME;
+            default -> Divergence.Change.KIND;
+        };
     }
 
     private void fork(final long step, final String reason)

@@ -43,10 +43,11 @@ public final class StepOverride
 
     /**
      * @return an override for a random read.
+     * @throws IllegalArgumentException for NaN and the infinities, which JSON cannot hold.
      */
     public static StepOverride random(final double value)
     {
-        return new StepOverride(EventKind.RANDOM, value);
+        return new StepOverride(EventKind.RANDOM, Payloads.requireFinite(value));
     }
 
     /**

@@ -33,7 +33,7 @@ class ExportDamageTest
         {
             for (final String session : new String[] {"sound", "damaged"})
             {
-                final BranchWriter writer = store.startSession(session, null);
+                final BranchWriter writer = store.startSession(session);
                 writer.append(EventKind.USER, "{\"content\":\"" + (session.equals("damaged") ? "MARKER" : "hello") + "\"}");
                 writer.append(EventKind.MODEL_RESPONSE, "{\"content\":\"hi\"}");
             }

@@ -130,8 +130,8 @@ class ExportFormatsTest
     {
         try (Store s = Store.open(other))
         {
-            s.startSession("quiet", null).append(EventKind.USER, "{\"content\":\"anyone?\"}");
-            s.startSession("broken", null).append(EventKind.MODEL_RESPONSE, "not json");
+            s.startSession("quiet", (String)null).append(EventKind.USER, "{\"content\":\"anyone?\"}");
+            s.startSession("broken", (String)null).append(EventKind.MODEL_RESPONSE, "not json");
             s.commit();
             final ExportSummary summary = ExportFixture.export(s, new ExportOptions()).summary();
             assertEquals(0, summary.examples());

@@ -127,7 +127,7 @@ class ExportJournalOrderTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter writer = store.startSession("live", null);
+            final BranchWriter writer = store.startSession("live", (String)null);
             writer.append(EventKind.USER, "{\"content\":\"q\"}");
             writer.append(EventKind.MODEL_RESPONSE, "{\"content\":\"a\"}");
             store.commit();

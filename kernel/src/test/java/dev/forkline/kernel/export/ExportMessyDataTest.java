@@ -50,7 +50,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("reuse", null);
+            final BranchWriter s = store.startSession("reuse", (String)null);
             s.append(EventKind.USER, "{\"content\":\"look\"}");
             s.append(EventKind.MODEL_RESPONSE, assistant("one", "call_0", "ls", "{}"));
             s.append(EventKind.TOOL_RESULT, tool("call_0", "ls", "a.py"));
@@ -84,7 +84,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("empty", null);
+            final BranchWriter s = store.startSession("empty", (String)null);
             s.append(EventKind.SYSTEM, "{\"content\":\"\"}");
             s.append(EventKind.USER, "{\"content\":\"run it\"}");
             s.append(EventKind.MODEL_RESPONSE, assistant("", "c1", "sh", "{}"));
@@ -116,7 +116,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("late", null);
+            final BranchWriter s = store.startSession("late", (String)null);
             s.append(EventKind.USER, "{\"content\":\"go\"}");
             s.append(EventKind.MODEL_RESPONSE, assistant("start it", "c1", "run", "{}"));
             s.append(EventKind.USER, "{\"content\":\"still there?\"}");
@@ -143,7 +143,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("sides", null);
+            final BranchWriter s = store.startSession("sides", (String)null);
             s.append(EventKind.SYSTEM, "{\"content\":\"You are a programmer.\"}");
             s.append(EventKind.MODEL_RESPONSE, "{\"content\":\"Hello before anyone spoke.\"}");
             s.append(EventKind.USER, "{\"content\":\"Here is a demonstration.\",\"demo\":true}");
@@ -179,7 +179,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("separators", null);
+            final BranchWriter s = store.startSession("separators", (String)null);
             s.append(EventKind.USER, "{\"content\":\"one\u2028two\u2029three\u0085four \\u001b[31m caf\u00e9 \ud83d\ude00\"}");
             s.append(EventKind.MODEL_RESPONSE, "{\"content\":\"x\",\"tool_calls\":[{\"id\":\"c\",\"name\":\"echo\"," +
                 "\"arguments\":\"{\\\"s\\\":\\\"a\u2028b\\\"}\"}]}");
@@ -205,7 +205,7 @@ class ExportMessyDataTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter s = store.startSession("pair", null);
+            final BranchWriter s = store.startSession("pair", (String)null);
             s.append(EventKind.USER, "{\"content\":\"fix it\"}");
             s.append(EventKind.MODEL_RESPONSE, assistant("look", "call_0", "ls", "{}"));
             s.append(EventKind.TOOL_RESULT, tool("call_0", "ls", "a.py"));

@@ -67,7 +67,7 @@ class ExportRedactionTest
     {
         try (Store store = Store.open(dir))
         {
-            final BranchWriter session = store.startSession("e", null);
+            final BranchWriter session = store.startSession("e");
             session.append(EventKind.USER, "{\"content\":\"line\\nAKIAIOSFODNN7EXAMPLE\\tsk-abcdefghijklmnopqrstuvwxyz0123\"}");
             session.append(EventKind.USER, "{\"content\":\"\\u0041KIAIOSFODNN7EXAMPLE\",\"pass\\u0077ord\":\"hunter22\"}");
             session.append(EventKind.TOOL_RESULT, "{\n  \"content\": \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"\n}");
@@ -113,7 +113,7 @@ class ExportRedactionTest
     {
         try (Store store = Store.open(dir))
         {
-            store.startSession("k", null).append(EventKind.MODEL_RESPONSE,
+            store.startSession("k", (String)null).append(EventKind.MODEL_RESPONSE,
                 "{\"content\":\"\",\"tool_calls\":[{\"id\":\"a\",\"name\":\"curl\",\"arguments\":" +
                 "\"{\\\"header\\\":\\\"Authorization: Bearer abcdefghijklmnop0123\\\"}\"}]}");
             store.commit();

@@ -89,4 +89,10 @@ final class ExtraClockBeforeEnd implements Recorder
     {
         delegate.close();
     }
+
+    @Override
+    public Divergence divergence()
+    {
+        return delegate.divergence();
+    }
 }

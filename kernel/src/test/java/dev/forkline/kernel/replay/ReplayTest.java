@@ -111,7 +111,8 @@ class ReplayTest
             assertEquals("{\"value\":0.25}", store.event("t", 3).payloadAsString());
             assertEquals("{\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"name\":\"add\",\"arguments\":\"{\\\"a\\\":2,\\\"b\\\":3}\"}," +
                 "{\"id\":\"c2\",\"name\":\"add\",\"arguments\":\"{\\\"a\\\":4,\\\"b\\\":5}\"}],\"model\":\"scripted\"," +
-                "\"usage\":{\"tokens\":12},\"request_hash\":\"" + RequestHash.of(REQUEST) + "\"}",
+                "\"usage\":{\"tokens\":12},\"request_hash\":\"" + RequestHash.of(REQUEST) + "\"," +
+                "\"request_parts\":{\"messages\":\"612a2675c52886a0\",\"parameters\":\"548f58d1c36c715b\"}}",
                 store.event("t", 4).payloadAsString());
             assertEquals("{\"tool_call_id\":\"c2\",\"name\":\"add\",\"content\":\"9\",\"error\":false,\"request_hash\":\"" +
                 RequestHash.ofToolCall("add", "{\"a\":4,\"b\":5}") + "\"}", store.event("t", 6).payloadAsString());
@@ -138,7 +139,7 @@ class ReplayTest
             assertEquals(6, ex.step());
             assertTrue(ex.recorded().startsWith("tool.result {\"tool_call_id\":\"c2\",\"name\":\"add\",\"content\":\"9\""), ex.recorded());
             assertTrue(ex.came().startsWith("tool.result add {\"a\":4,\"b\":6}"), ex.came());
-            assertTrue(ex.getMessage().startsWith("replay of t diverged at step 6: recorded tool.result"), ex.getMessage());
+            assertTrue(ex.getMessage().startsWith("replay of t diverged at step 6 (other arguments): recorded tool.result"), ex.getMessage());
             assertEquals(6, liveLog.size(), "only the recording run called live");
         }
     }
@@ -240,7 +241,7 @@ class ReplayTest
             assertEquals("t", store.event("t/1", 5).branch(), "steps before the divergence are shared");
             assertTrue(store.event("t/1", 6).payloadAsString().contains("\"content\":\"45\""));
             assertEquals(EventKind.SESSION_END, store.event("t/1", 8).kind());
-            assertTrue(store.forkEvent("t/1").payloadAsString().contains("\"reason\":\"replay diverged at step 6: came tool.result add"));
+            assertTrue(store.forkEvent("t/1").payloadAsString().contains("\"reason\":\"replay diverged at step 6 (other arguments): came tool.result add"));
 
             liveCalls.set(0);
             try (Recorder r = Recorder.replay(store, "t/1", DivergencePolicy.FAIL))

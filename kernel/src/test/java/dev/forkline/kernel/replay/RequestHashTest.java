@@ -2,6 +2,7 @@ package dev.forkline.kernel.replay;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -56,13 +57,20 @@ class RequestHashTest
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> RequestHash.of("{\"a\":"));
         assertTrue(ex.getMessage().startsWith("not a JSON text"), ex.getMessage());
+        assertEquals("not a JSON text: key \"a\" twice in one object: {\"a\":1,\"b\":{},\"a\":2}",
+            assertThrows(IllegalArgumentException.class, () -> RequestHash.of("{\"a\":1,\"b\":{},\"a\":2}")).getMessage());
         assertThrows(IllegalArgumentException.class, () -> RequestHash.of("{} {}"));
     }
 
     @Test
-    void numbersAndEscapesHashAsJacksonWritesThem()
+    void numbersHashByTheirExactValueAndEscapesByTheCharacter()
     {
         assertEquals(RequestHash.of("{\"x\":1.0}"), RequestHash.of("{\"x\":1.00}"));
+        assertEquals(RequestHash.of("{\"x\":1}"), RequestHash.of("{\"x\":1.0}"), "1 and 1.0 are one number");
+        assertEquals(RequestHash.of("{\"x\":100}"), RequestHash.of("{\"x\":1e2}"));
+        assertNotEquals(RequestHash.of("{\"x\":1764435600123456789}"), RequestHash.of("{\"x\":1764435600123456768}"));
+        assertNotEquals(RequestHash.of("{\"x\":0.1}"), RequestHash.of("{\"x\":0.1000000000000000000001}"));
+        assertEquals("{\"x\":1e+21}", RequestHash.canonical("{\"x\":1000000000000000000000}"));
         assertEquals(RequestHash.of("{\"x\":\"A\"}"), RequestHash.of("{\"x\":\"\\u0041\"}"));
         assertEquals(RequestHash.of("{\"x\":\"a/b\"}"), RequestHash.of("{\"x\":\"a\\/b\"}"));
         assertEquals(RequestHash.of("{\"k\":\"é\\n\"}"), RequestHash.of("{ \"k\":\"\\u00e9\\n\"}"));
@@ -77,6 +85,62 @@ class RequestHashTest
         assertEquals(RequestHash.canonical(shuffled), RequestHash.canonical(sorted));
         assertEquals(RequestHash.of(sorted), RequestHash.of(shuffled));
         assertEquals(RequestHash.of(RequestHash.canonical(shuffled)), RequestHash.of(shuffled));
+    }
+
+    /**
+     * The scan that lets canonical text skip the tree must never accept a text that is not canonical: whatever the
+     * text, its hash is the hash of its canonical form.
+     */
+    @Property(tries = 1000)
+    void theHashIsAlwaysTheHashOfTheCanonicalForm(@ForAll("texts") final String text) throws Exception
+    {
+        final byte[] canonical = RequestHash.canonical(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final byte[] sum = java.security.MessageDigest.getInstance("SHA-256").digest(canonical);
+        assertEquals("sha256:" + java.util.HexFormat.of().formatHex(sum), RequestHash.of(text), text);
+    }
+
+    @Provide
+    Arbitrary<String> texts()
+    {
+        final Arbitrary<String> digits = Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(24);
+        final Arbitrary<String> integer = Arbitraries.oneOf(Arbitraries.just("0"),
+            Combinators.combine(Arbitraries.integers().between(1, 9), digits.injectNull(0.5)).as((d, r) -> d + (r == null ? "" : r)));
+        final Arbitrary<String> number = Combinators.combine(
+            Arbitraries.of("", "-"), integer, digits.map(f -> "." + f).injectNull(0.5),
+            Combinators.combine(Arbitraries.of("e", "E"), Arbitraries.of("", "+", "-"), Arbitraries.integers().between(0, 30))
+                .as((e, sign, n) -> e + sign + n).injectNull(0.7))
+            .as((sign, i, fraction, exponent) -> sign + i + (fraction == null ? "" : fraction) + (exponent == null ? "" : exponent));
+        final Arbitrary<String> string = Arbitraries.strings()
+            .withChars('a', 'é', '\u2028', '\u007f', '\ud83d', '\ude00', '\uff61', '"', '\\', '\n', '\u0001', '/')
+            .ofMaxLength(6).map(RequestHashTest::literal);
+        final Arbitrary<String> value = Arbitraries.oneOf(number, string, Arbitraries.of("true", "false", "null"));
+        return Arbitraries.oneOf(
+            value.list().ofMaxSize(5).map(values -> "[" + String.join(",", values) + "]"),
+            Combinators.combine(string, value).as((k, v) -> "{" + k + ":" + v + "}"),
+            value);
+    }
+
+    /** A JSON string literal that writes some characters raw and some as escapes, as other writers do. */
+    private static String literal(final String s)
+    {
+        final StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++)
+        {
+            final char c = s.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                out.append('\\').append(c);
+            }
+            else if (c < 0x20 || (i % 3 == 0 && c > 0x7f))
+            {
+                out.append(String.format("\\u%04X", (int)c));
+            }
+            else
+            {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     @Provide

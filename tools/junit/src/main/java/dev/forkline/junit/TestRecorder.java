@@ -1,5 +1,6 @@
 package dev.forkline.junit;
 
+import dev.forkline.kernel.replay.Divergence;
 import dev.forkline.kernel.replay.ModelTurn;
 import dev.forkline.kernel.replay.Recorder;
 import dev.forkline.kernel.replay.ToolCall;
@@ -92,6 +93,12 @@ final class TestRecorder implements Recorder
     public boolean isLive()
     {
         return delegate.isLive();
+    }
+
+    @Override
+    public Divergence divergence()
+    {
+        return delegate.divergence();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.forkline.kernel.agent;
+package dev.forkline.examples;
 
 import dev.forkline.kernel.BranchInfo;
 import dev.forkline.kernel.EventCursor;

@@ -1,4 +1,4 @@
-package dev.forkline.kernel.agent;
+package dev.forkline.examples;
 
 import dev.forkline.kernel.replay.ModelTurn;
 import dev.forkline.kernel.replay.Recorder;
@@ -96,6 +96,12 @@ final class ChangedAgent implements Recorder
     public boolean isLive()
     {
         return delegate.isLive();
+    }
+
+    @Override
+    public dev.forkline.kernel.replay.Divergence divergence()
+    {
+        return delegate.divergence();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.forkline.kernel.agent;
+package dev.forkline.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forkline.kernel.replay.ModelTurn;
 import dev.forkline.kernel.replay.Recorder;
+import dev.forkline.kernel.replay.SessionStart;
 import dev.forkline.kernel.replay.ToolCall;
 import dev.forkline.kernel.replay.ToolResult;
 
@@ -66,12 +67,16 @@ public final class ReferenceAgent
     }
 
     /**
-     * @return the {@code session.start} payload to start a session with: agent, model and tool schemas.
+     * @return the {@code session.start} event to start a session with: agent, model and tool schemas.
      */
-    public String sessionStart()
+    public SessionStart sessionStart()
     {
-        return "{\"agent\":\"" + NAME + "\",\"model\":\"" + ScriptedModel.MODEL + "\",\"tools\":" + Toolbox.SCHEMAS +
-            ",\"tags\":{}}";
+        SessionStart start = SessionStart.of(NAME).withModel(ScriptedModel.MODEL);
+        for (final JsonNode tool : toolSchemas)
+        {
+            start = start.withTool(tool.toString());
+        }
+        return start;
     }
 
     /**

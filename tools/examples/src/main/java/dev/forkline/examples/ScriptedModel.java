@@ -1,4 +1,4 @@
-package dev.forkline.kernel.agent;
+package dev.forkline.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

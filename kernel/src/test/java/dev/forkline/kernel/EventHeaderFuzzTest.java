@@ -22,9 +22,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Hostile bytes where events are expected: the decoder never throws and never accepts a damaged record.
+ * Hostile bytes where events are expected: the event header's check ({@link EventHeader#validate}) never throws and
+ * never accepts a damaged record, and a store whose journal holds garbage records opens, reads and verifies.
  */
-class EventDecoderFuzzTest
+class EventHeaderFuzzTest
 {
     private static UnsafeBuffer offHeap(final byte[] bytes)
     {
@@ -88,7 +89,7 @@ class EventDecoderFuzzTest
         {
             try (Store store = Store.open(dir))
             {
-                store.startSession("s", null).append(EventKind.USER, "{\"content\":\"before\"}");
+                store.startSession("s", (String)null).append(EventKind.USER, "{\"content\":\"before\"}");
             }
             try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir.resolve(Journal.DIRECTORY))
                 .rollCycle(RollCycles.FAST_DAILY).build(); ExcerptAppender appender = queue.createAppender())
