@@ -146,7 +146,7 @@ final class CutJournalVerifier
             }
             else
             {
-                batchRecord(reader, index(cycle, sequence));
+                metaData(reader, index(cycle, sequence));
             }
             found = reader.next();
         }
@@ -159,6 +159,28 @@ final class CutJournalVerifier
         {
             damage(index(cycle, sequence), file, reader.position(), "the records end here, before the file's last event " +
                 "(at offset " + reader.writePosition() + "): the events after this offset cannot be read", -1, 0);
+        }
+    }
+
+    /**
+     * Reads a batch record, or checks a seal record as {@link SealCheck} does for a store that opens.
+     */
+    private void metaData(final JournalFileReader reader, final long index) throws IOException
+    {
+        final DirectBuffer record = reader.document();
+        if (record == null)
+        {
+            return;
+        }
+        if (BatchRecordDescriptor.isBatchRecord(record, reader.length()))
+        {
+            batchRecord(reader, index);
+            return;
+        }
+        final String problem = ChainSealDescriptor.problem(record, reader.length());
+        if (problem != null)
+        {
+            damage(index, reader.file(), reader.position(), problem, -1, 0);
         }
     }
 
