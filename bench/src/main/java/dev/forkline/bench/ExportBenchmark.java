@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * {@code openai-chat} export of a store of {@code storeMb} megabytes of payload, with the heap capped at 256 MB.
- * The {@code bytes} counter is the output rate in bytes per second.
+ * {@code openai-chat} export (or another {@code format}) of a store of {@code storeMb} megabytes of payload, with the
+ * heap capped at 256 MB. The {@code bytes} counter is the output rate in bytes per second.
  * <pre>
- * java -jar bench/target/benchmarks.jar ExportBenchmark -p storeMb=1024
+ * java -jar bench/target/benchmarks.jar ExportBenchmark -p storeMb=1024 -p format=openai-chat,events
  * </pre>
  * Each session is an agent episode of 12 turns (user request, model turns with tool calls, tool results of about
  * 1.5 KB of code and listings); every third session has a fork half way with a different outcome.
@@ -56,6 +56,10 @@ public class ExportBenchmark
 
     @Param("1024")
     public int storeMb;
+
+    /** The format exported: {@code openai-chat}, or {@code events} for the lossless format. */
+    @Param("openai-chat")
+    public String format;
 
     private Path directory;
     private Store store;
@@ -84,7 +88,7 @@ public class ExportBenchmark
             }
         }
         store = Store.openReadOnly(directory);
-        options = new ExportOptions().format(ExportFormat.OPENAI_CHAT);
+        options = new ExportOptions().format(ExportFormat.fromName(format));
         System.out.println();
         System.out.println("store: " + (written >> 20) + " MB of payload, " + store.sessions().size() + " sessions");
     }

@@ -36,7 +36,7 @@ final class ChainSealer implements AutoCloseable
     private final ChainHash hash = new ChainHash();
     private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
     private final EventHeader header = new EventHeader();
-    private final UnsafeBuffer seal = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADER_LENGTH + MAX_ENTRIES * ENTRY_LENGTH));
+    private final UnsafeBuffer seal = new UnsafeBuffer(ByteBuffer.allocateDirect(ChainSealDescriptor.length(MAX_ENTRIES)));
     private final byte[] link = new byte[HASH_LENGTH];
     private final JournalBounds bounds = new JournalBounds();
     private long sealedUpTo;
@@ -180,11 +180,10 @@ final class ChainSealer implements AutoCloseable
         }
         if (count > 0)
         {
-            seal.putInt(MAGIC_OFFSET, MAGIC, ORDER);
-            seal.putInt(COUNT_OFFSET, count, ORDER);
+            final int length = ChainSealDescriptor.complete(seal, count);
             try (DocumentContext dc = appender.writingDocument(true))
             {
-                dc.wire().bytes().unsafeWrite(seal.addressOffset(), HEADER_LENGTH + count * ENTRY_LENGTH);
+                dc.wire().bytes().unsafeWrite(seal.addressOffset(), length);
             }
         }
         return count;

@@ -147,6 +147,10 @@ final class CutJournalVerifier
             else
             {
                 batchRecord(reader, index(cycle, sequence));
+                if (reader.position() > 0)
+                {
+                    metaData(reader, index(cycle, sequence));
+                }
             }
             found = reader.next();
         }
@@ -159,6 +163,19 @@ final class CutJournalVerifier
         {
             damage(index(cycle, sequence), file, reader.position(), "the records end here, before the file's last event " +
                 "(at offset " + reader.writePosition() + "): the events after this offset cannot be read", -1, 0);
+        }
+    }
+
+    /**
+     * Checks a seal record as {@link SealCheck} does for a store that opens.
+     */
+    private void metaData(final JournalFileReader reader, final long index) throws IOException
+    {
+        final DirectBuffer record = reader.document();
+        final String problem = record == null ? null : ChainSealDescriptor.problem(record, reader.length());
+        if (problem != null)
+        {
+            damage(index, reader.file(), reader.position(), problem, -1, 0);
         }
     }
 

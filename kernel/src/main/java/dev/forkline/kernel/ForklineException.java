@@ -1,5 +1,13 @@
 package dev.forkline.kernel;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
 /**
  * The one exception type of the kernel for real failures: a store that cannot be opened, a corrupt
  * event, an unknown branch. Caller mistakes (a malformed id, a payload over the limit) are
@@ -60,6 +68,33 @@ public final class ForklineException extends RuntimeException
     {
         super(message, cause);
         this.reason = reason;
+    }
+
+    /**
+     * @param what  what failed, as in {@code cannot lock store DIR}.
+     * @param cause the failure of the file system.
+     * @return an {@code IO_ERROR} whose message is {@code what: PATH: reason}, the reason in the words of the
+     * operating system ({@code Permission denied}, {@code No space left on device}), which Java's own message
+     * leaves out for the commonest failures.
+     */
+    public static ForklineException ioError(final String what, final IOException cause)
+    {
+        return new ForklineException(Reason.IO_ERROR, what + ": " + describe(cause), cause);
+    }
+
+    private static String describe(final IOException ex)
+    {
+        if (ex instanceof FileSystemException fs && fs.getFile() != null)
+        {
+            final String reason = fs.getReason() != null ? fs.getReason() :
+                ex instanceof AccessDeniedException ? "Permission denied" :
+                ex instanceof NoSuchFileException ? "No such file or directory" :
+                ex instanceof NotDirectoryException ? "Not a directory" :
+                ex instanceof FileAlreadyExistsException ? "File exists" :
+                ex instanceof DirectoryNotEmptyException ? "Directory not empty" : ex.getClass().getSimpleName();
+            return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + reason;
+        }
+        return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     }
 
     /**

@@ -136,7 +136,7 @@ final class JournalFileCheck
         }
         catch (final IOException ex)
         {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
+            throw ForklineException.ioError("cannot read journal file " + file, ex);
         }
         return cuts;
     }
@@ -158,7 +158,7 @@ final class JournalFileCheck
         }
         catch (final IOException ex)
         {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot list journal " + directory + ": " + ex, ex);
+            throw ForklineException.ioError("cannot list journal " + directory, ex);
         }
     }
 

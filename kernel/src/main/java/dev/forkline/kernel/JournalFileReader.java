@@ -105,7 +105,7 @@ final class JournalFileReader implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new ForklineException(ForklineException.Reason.IO_ERROR, "cannot read journal file " + file + ": " + ex, ex);
+            throw ForklineException.ioError("cannot read journal file " + file, ex);
         }
     }
 
@@ -237,6 +237,24 @@ final class JournalFileReader implements AutoCloseable
     DirectBuffer documentStart(final int length) throws IOException
     {
         if (!isComplete(word) || length > lengthOf(word) || position + HEADER_WORD_LENGTH + length > size ||
+            !ensure(position, HEADER_WORD_LENGTH + length))
+        {
+            return null;
+        }
+        document.wrap(windowBuffer, (int)(position - windowStart) + HEADER_WORD_LENGTH, length);
+        return document;
+    }
+
+    /**
+     * At {@link Found#END}: the bytes of a document whose header word says it is not complete (being written, left so by
+     * a writer that died, or a header word damaged), when they are inside the file and the window.
+     *
+     * @return the document's bytes, as its length says, or null when the end is not such a document.
+     */
+    DirectBuffer unfinishedDocument() throws IOException
+    {
+        final int length = lengthOf(word);
+        if (isComplete(word) || word == END_OF_FILE || length == 0 || position + HEADER_WORD_LENGTH + length > size ||
             !ensure(position, HEADER_WORD_LENGTH + length))
         {
             return null;

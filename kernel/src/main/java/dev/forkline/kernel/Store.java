@@ -125,22 +125,32 @@ public final class Store implements AutoCloseable
     }
 
     /**
-     * Opens (creating if needed) a store for writing.
+     * Opens (creating if needed, unless {@link StoreOptions#createIfMissing(boolean)} says not to) a store for writing.
      *
      * @throws ForklineException {@code STORE_LOCKED} when another writer has it, {@code MISSING_JVM_FLAGS},
-     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code IO_ERROR}.
+     *                           {@code CORRUPT_JOURNAL} when a journal file was cut short, {@code NO_STORE} when there
+     *                           is none and none is to be created, {@code IO_ERROR} (with the reason: permission
+     *                           denied, a lock file that cannot be locked).
      */
     public static Store open(final Path directory, final StoreOptions options)
     {
         JvmFlags.check();
+        if (!options.createIfMissing())
+        {
+            StoreDirectory.requireStore(directory);
+        }
         try
         {
             Files.createDirectories(directory);
         }
         catch (final IOException ex)
         {
-            throw new ForklineException(
-                ForklineException.Reason.IO_ERROR, "cannot create store directory " + directory + ": " + ex, ex);
+            if (Files.exists(directory) && !Files.isDirectory(directory))
+            {
+                throw new ForklineException(ForklineException.Reason.NO_STORE,
+                    "cannot create store directory " + directory + ": it is a file");
+            }
+            throw ForklineException.ioError("cannot create store directory " + directory, ex);
         }
         final StoreLock lock = StoreLock.acquire(directory);
         Journal journal = null;
@@ -181,15 +191,13 @@ public final class Store implements AutoCloseable
      * Opens a store for reading; another process may be writing it.
      *
      * @throws ForklineException {@code NO_STORE} when the directory holds no store, {@code CORRUPT_JOURNAL} when a
-     *                           journal file was cut short.
+     *                           journal file was cut short, {@code IO_ERROR} when it cannot be read (the message gives
+     *                           the reason, such as permission denied).
      */
     public static Store openReadOnly(final Path directory)
     {
         JvmFlags.check();
-        if (!Files.isDirectory(directory.resolve(Journal.DIRECTORY)))
-        {
-            throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
-        }
+        StoreDirectory.requireStore(directory);
         InProcessWriters.awaitWritten(InProcessWriters.key(directory));
         final IndexSnapshot.Loaded snapshot = IndexSnapshot.load(directory);
         JournalFileCheck.requireWhole(directory, snapshot);
@@ -572,7 +580,7 @@ public final class Store implements AutoCloseable
      */
     public VerifyReport verify()
     {
-        return StoreVerifier.verify(this, branches);
+        return StoreVerifier.verify(this, journal, branches);
     }
 
     /**
@@ -588,10 +596,7 @@ public final class Store implements AutoCloseable
      */
     public static VerifyReport verify(final Path directory)
     {
-        if (!Files.isDirectory(directory.resolve(Journal.DIRECTORY)))
-        {
-            throw new ForklineException(ForklineException.Reason.NO_STORE, "no Forkline store at " + directory);
-        }
+        StoreDirectory.requireStore(directory);
         final List<JournalFileCheck.Cut> cuts = JournalFileCheck.find(directory);
         if (!cuts.isEmpty())
         {

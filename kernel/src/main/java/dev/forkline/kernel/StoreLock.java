@@ -69,8 +69,7 @@ final class StoreLock implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(channel);
-            throw new ForklineException(
-                ForklineException.Reason.IO_ERROR, "cannot lock store " + storeDir + ": " + ex.getMessage(), ex);
+            throw ForklineException.ioError("cannot lock store " + storeDir, ex);
         }
     }
 
@@ -112,8 +111,7 @@ final class StoreLock implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(channel);
-            throw new ForklineException(
-                ForklineException.Reason.IO_ERROR, "cannot lock store " + storeDir + ": " + ex.getMessage(), ex);
+            throw ForklineException.ioError("cannot lock store " + storeDir, ex);
         }
     }
 

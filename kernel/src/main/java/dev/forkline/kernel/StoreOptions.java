@@ -14,6 +14,7 @@ public final class StoreOptions
     private Durability durability = Durability.OS_CACHE;
     private int ringCapacity = DEFAULT_RING_CAPACITY;
     private long minFreeDisk = DEFAULT_MIN_FREE_DISK;
+    private boolean createIfMissing = true;
 
     /**
      * @param durability what an acknowledged append survives; default {@link Durability#OS_CACHE}.
@@ -60,6 +61,25 @@ public final class StoreOptions
         }
         this.minFreeDisk = bytes;
         return this;
+    }
+
+    /**
+     * @param create false to open only a store that exists: {@link Store#open} then fails with
+     *               {@link ForklineException.Reason#NO_STORE} and creates nothing; default true.
+     * @return this.
+     */
+    public StoreOptions createIfMissing(final boolean create)
+    {
+        this.createIfMissing = create;
+        return this;
+    }
+
+    /**
+     * @return true when {@link Store#open} creates a store that does not exist.
+     */
+    public boolean createIfMissing()
+    {
+        return createIfMissing;
     }
 
     /**

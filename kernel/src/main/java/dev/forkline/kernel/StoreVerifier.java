@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Implements {@link Store#verify()}: one pass over the journal in write order, then one over the index.
+ * Implements {@link Store#verify()}: one pass over the journal's events in write order, one over its seal records
+ * ({@link SealCheck}), then one over the index.
  */
 final class StoreVerifier
 {
@@ -13,7 +14,7 @@ final class StoreVerifier
     {
     }
 
-    static VerifyReport verify(final Store store, final BranchTable branches)
+    static VerifyReport verify(final Store store, final Journal journal, final BranchTable branches)
     {
         if (!store.isReadOnly())
         {
@@ -65,6 +66,16 @@ final class StoreVerifier
             }
             uncommitted = cursor.uncommitted(!store.isReadOnly() || StoreLock.lastWriterAlive(store.directory()));
         }
+        final long[] damagedSeals = new long[1];
+        SealCheck.check(journal, store.directory(), damage ->
+        {
+            damagedSeals[0]++;
+            if (damaged.size() < VerifyReport.MAX_LISTED)
+            {
+                damaged.add(damage);
+            }
+        });
+        damagedCount += damagedSeals[0];
         for (final BranchState branch : branches.all())
         {
             for (long step = branch.forkStep; step < branch.length(); step++)

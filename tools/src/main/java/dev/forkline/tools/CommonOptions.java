@@ -1,6 +1,7 @@
 package dev.forkline.tools;
 
 import dev.forkline.kernel.Store;
+import dev.forkline.kernel.StoreOptions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -38,5 +39,13 @@ final class CommonOptions
     Store openForWriting()
     {
         return Store.open(directory());
+    }
+
+    /**
+     * @return the store, open for writing; a directory that holds no store is an error, and nothing is created.
+     */
+    Store openExistingForWriting()
+    {
+        return Store.open(directory(), new StoreOptions().createIfMissing(false));
     }
 }

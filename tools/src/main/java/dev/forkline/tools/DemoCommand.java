@@ -53,7 +53,8 @@ final class DemoCommand implements Callable<Integer>
         final Path storeDirectory = options.directory().toAbsolutePath();
         final Path workDirectory = storeDirectory.resolveSibling(DemoNotes.DIRECTORY);
         DemoNotes.write(workDirectory);
-        out.println("1. wrote the agent's notes files " + DemoNotes.GROCERIES + " and " + DemoNotes.RENT + " to " + workDirectory);
+        out.println(Terminal.escape("1. wrote the agent's notes files " + DemoNotes.GROCERIES + " and " + DemoNotes.RENT + " to " +
+            workDirectory));
 
         final String session = "demo-" + Long.toString(System.currentTimeMillis(), 36);
         final String fork;
@@ -112,12 +113,12 @@ final class DemoCommand implements Callable<Integer>
                 .export(eventsFile);
             final ExportSummary examples = new Exporter(store, new ExportOptions().format(ExportFormat.OPENAI_CHAT).session(session))
                 .export(chatFile);
-            out.println("6. exported " + events.examples() + " events to " + output.toAbsolutePath() + " and " +
-                examples.examples() + " training examples (openai-chat, one a branch) to " + chat);
+            out.println(Terminal.escape("6. exported " + events.examples() + " events to " + output.toAbsolutePath() + " and " +
+                examples.examples() + " training examples (openai-chat, one a branch) to " + chat));
         }
-        out.println("store: " + storeDirectory);
-        out.println("next: forkline show " + fork + " --store " + options.directory() + "; forkline diff " + session + " " +
-            fork + " --store " + options.directory());
+        out.println(Terminal.escape("store: " + storeDirectory));
+        out.println(Terminal.escape("next: forkline show " + fork + " --store " + options.directory() + "; forkline diff " +
+            session + " " + fork + " --store " + options.directory()));
         return Forkline.EXIT_OK;
     }
 

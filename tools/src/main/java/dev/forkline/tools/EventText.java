@@ -68,7 +68,7 @@ final class EventText
 
     static String shorten(final String text)
     {
-        final String flat = text.replace("\r\n", "\n").replace("\n", "⏎").replace('\t', ' ');
+        final String flat = Terminal.escape(text.replace("\r\n", "\n").replace("\n", "⏎").replace('\t', ' '));
         return flat.length() <= EXCERPT_LENGTH ? flat : flat.substring(0, EXCERPT_LENGTH - 1) + "…";
     }
 

@@ -1,5 +1,6 @@
 package dev.forkline.tools;
 
+import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.export.BranchSelection;
 import dev.forkline.kernel.export.ExportFormat;
@@ -13,7 +14,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.ByteArrayOutputStream;
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,8 +21,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -90,7 +88,18 @@ final class ExportCommand implements Callable<Integer>
         try (Store opened = common.openReadOnly())
         {
             final ExportSummary summary = output == null ? toStdout(opened, options) : toFile(opened, options);
-            err.println(summary);
+            for (final String line : summary.toString().split(System.lineSeparator()))
+            {
+                err.println(Terminal.escape(line));
+            }
+            if (summary.damagedRecords() > 0)
+            {
+                err.println("forkline: the store has " + summary.damagedRecords() + " damaged record" +
+                    (summary.damagedRecords() == 1 ? "" : "s") + ": the sessions they belong to are left out of the export " +
+                    "(run 'forkline verify' to see them, 'forkline salvage' to copy the sound events into a new store)");
+                err.flush();
+                return Forkline.EXIT_NEGATIVE;
+            }
             err.flush();
             return Forkline.EXIT_OK;
         }
@@ -151,10 +160,11 @@ final class ExportCommand implements Callable<Integer>
 
     private ExportSummary toStdout(final Store store, final ExportOptions options) throws IOException
     {
-        if (Forkline.writesToProcessStdout())
+        final StdoutStream stdout = Forkline.processStdout();
+        if (stdout != null)
         {
             // straight to the file descriptor: a Writer in between would decode and re-encode every byte
-            try (OutputStream out = progress(new FileOutputStream(FileDescriptor.out)))
+            try (OutputStream out = progress(stdout))
             {
                 return new Exporter(store, options).export(out);
             }
@@ -168,26 +178,31 @@ final class ExportCommand implements Callable<Integer>
 
     private ExportSummary toFile(final Store store, final ExportOptions options) throws IOException
     {
-        final Path target = output.toAbsolutePath();
-        final Path temp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        boolean done = false;
-        try
+        if (Files.exists(output) && !Files.isRegularFile(output))
+        {
+            // a device or a pipe (/dev/null, /dev/stdout, a FIFO): written as it is, never replaced by a file
+            try (OutputStream out = progress(new FileOutputStream(output.toFile(), true)))
+            {
+                return new Exporter(store, options).export(out);
+            }
+            catch (final IOException ex)
+            {
+                throw ForklineException.ioError("cannot write " + output, ex);
+            }
+        }
+        try (PartFile part = PartFile.create(Files.exists(output) ? output.toRealPath() : output.toAbsolutePath()))
         {
             final ExportSummary summary;
-            try (OutputStream out = progress(Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)))
+            try (OutputStream out = progress(part.open()))
             {
                 summary = new Exporter(store, options).export(out);
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
+            part.publish();
             return summary;
         }
-        finally
+        catch (final IOException ex)
         {
-            if (!done)
-            {
-                Files.deleteIfExists(temp);
-            }
+            throw ForklineException.ioError("cannot write " + output, ex);
         }
     }
 

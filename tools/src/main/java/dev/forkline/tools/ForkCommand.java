@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forkline.kernel.BranchWriter;
 import dev.forkline.kernel.EventKind;
+import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,7 +50,7 @@ final class ForkCommand implements Callable<Integer>
             throw new InputException("fork needs BRANCH@STEP, got '" + target + "'");
         }
         final OverrideEvent event = override == null ? null : readOverride(override);
-        try (Store store = options.openForWriting())
+        try (Store store = options.openExistingForWriting())
         {
             final BranchWriter fork = store.fork(ref.branch(), ref.step(), reason);
             if (event != null)
@@ -79,7 +80,7 @@ final class ForkCommand implements Callable<Integer>
         }
         catch (final IOException ex)
         {
-            throw new InputException("cannot read override file " + file + ": " + ex.getMessage());
+            throw new InputException(ForklineException.ioError("cannot read override file " + file, ex).getMessage());
         }
         final JsonNode node;
         try

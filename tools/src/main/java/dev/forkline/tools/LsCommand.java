@@ -51,7 +51,7 @@ final class LsCommand implements Callable<Integer>
             }
             if (sessions.isEmpty())
             {
-                out.println("no sessions in " + store.directory());
+                out.println("no sessions in " + Terminal.escape(store.directory().toString()));
                 return Forkline.EXIT_OK;
             }
             out.printf("%-40s %-14s %7s  %-19s  %s%n", "BRANCH", "FORKED AT", "STEPS", "LAST ACTIVITY (UTC)", "OUTCOME");

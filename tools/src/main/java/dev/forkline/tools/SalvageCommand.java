@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
         "Prints what the damaged store lost, as verify does, then what could not be copied and why: an event keeps its " +
             "step, so a branch that misses a step ends before it, and a fork past that point is not copied.",
         "The new store's hash chain is computed afresh.",
-        "Exit code 0 when the new store was written, 2 when it was not (NEWDIR not empty, no store, a failure)."})
+        "Exit code 0 when the new store was written; 2 when it was not for what it was given (NEWDIR not empty, no " +
+            "store), 3 for a failure of the system (a full disk)."})
 final class SalvageCommand implements Callable<Integer>
 {
     private static final int MAX_LISTED = 20;
@@ -45,7 +46,7 @@ final class SalvageCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DROPPED " + dropped);
+                out.println("DROPPED " + Terminal.escape(dropped));
             }
         }
         if (report.dropped().size() > MAX_LISTED)
@@ -58,11 +59,11 @@ final class SalvageCommand implements Callable<Integer>
                 "follows a later fork's in the journal");
         }
         out.println("SALVAGED " + report.events() + " of " + report.source().events() + " sound events (" +
-            report.sessions() + " sessions, " + report.branches() + " branches) into " + target +
+            report.sessions() + " sessions, " + report.branches() + " branches) into " + Terminal.escape(target.toString()) +
             (report.complete() ? ": nothing was lost" : "; " + report.source().damagedCount() +
                 " damaged or cut records in the damaged store, " + report.droppedEvents() + " sound events not copied"));
         out.println("the new store's hash chain is computed afresh: it vouches for the copy, not for the original " +
-            "recording; check the copy with 'forkline verify --chain --store " + target + "'");
+            "recording; check the copy with 'forkline verify --chain --store " + Terminal.escape(target.toString()) + "'");
         return Forkline.EXIT_OK;
     }
 }

@@ -84,6 +84,6 @@ final class ShowCommand implements Callable<Integer>
         out.println(event.branch() + "@" + event.step() + "  " + event.kind().wireName() + "  " +
             Timestamps.iso(event.timestampNanos()));
         final JsonNode data = Json.parseOrNull(event.payloadAsString());
-        out.println(data == null ? event.payloadAsString() : Json.pretty(data));
+        out.println(data == null ? Terminal.escape(event.payloadAsString()) : Json.pretty(data));
     }
 }

@@ -2,6 +2,7 @@ package dev.forkline.tools;
 
 import dev.forkline.kernel.Event;
 import dev.forkline.kernel.EventView;
+import dev.forkline.kernel.ForklineException;
 import dev.forkline.kernel.JournalCursor;
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.export.Exporter;
@@ -18,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 
 @Command(name = "tail", mixinStandardHelpOptions = true,
     description = {"Print the last events of the store in the order they were written, across sessions.",
-        "With -f, keep following a store that another process is writing (stop with Ctrl-C)."})
+        "With -f, keep following a store that another process is writing (stop with Ctrl-C), waiting for it to be created " +
+            "when there is none yet, as tail -F does; it ends when the reader of its output has gone (tail -f | head -1)."})
 final class TailCommand implements Callable<Integer>
 {
     private static final long POLL_NANOS = 20_000_000L;
+    private static final long STORE_POLL_NANOS = 100_000_000L;
+    private static final int MAX_OPEN_RETRIES = 50;
 
     @Mixin
     CommonOptions options;
@@ -54,7 +58,7 @@ final class TailCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         text = new EventText(!json && Terminal.stdout());
-        try (Store store = options.openReadOnly(); JournalCursor cursor = store.readJournal())
+        try (Store store = follow ? whenThere(out, err) : options.openReadOnly(); JournalCursor cursor = store.readJournal())
         {
             if (session != null)
             {
@@ -89,17 +93,48 @@ final class TailCommand implements Callable<Integer>
                         print(out, cursor.event().toEvent());
                     }
                 }
-                if (any)
-                {
-                    out.flush();
-                }
-                else
+                Forkline.checkOutput(out); // ends the command when the reader of stdout has gone (tail -f | head -1)
+                if (!any)
                 {
                     LockSupport.parkNanos(POLL_NANOS);
                 }
             }
         }
         return Forkline.EXIT_OK;
+    }
+
+    /**
+     * Opens the store, waiting for it to be created when there is none yet, as {@code tail -F} waits for a file.
+     */
+    private Store whenThere(final PrintWriter out, final PrintWriter err)
+    {
+        long failures = 0;
+        boolean waited = false;
+        while (true)
+        {
+            try
+            {
+                return options.openReadOnly();
+            }
+            catch (final RuntimeException ex)
+            {
+                final boolean none = ex instanceof ForklineException forkline && forkline.reason() == ForklineException.Reason.NO_STORE;
+                if (!none && (!waited || ++failures > MAX_OPEN_RETRIES))
+                {
+                    throw ex;
+                }
+                // a store being created may not open at once: its journal is made a file at a time
+                if (!waited)
+                {
+                    err.println("forkline: no Forkline store at " + Terminal.escape(options.directory().toString()) +
+                        " yet; waiting for one to be created (Ctrl-C to stop)");
+                    err.flush();
+                    waited = true;
+                }
+            }
+            Forkline.checkOutput(out);
+            LockSupport.parkNanos(STORE_POLL_NANOS);
+        }
     }
 
     /**
@@ -180,7 +215,7 @@ final class TailCommand implements Callable<Integer>
     private static String damage(final JournalCursor cursor)
     {
         return "forkline: damaged record at journal index 0x" + Long.toHexString(cursor.journalIndex()) + ": " +
-            cursor.problem();
+            Terminal.escape(cursor.problem());
     }
 
     /**

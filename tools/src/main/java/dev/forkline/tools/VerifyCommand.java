@@ -111,16 +111,16 @@ final class VerifyCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " + damage.file() +
-                    " at offset " + damage.offset() + " (journal index 0x" + Long.toHexString(damage.journalIndex()) +
-                    "): " + damage.problem());
+                out.println(Terminal.escape("DAMAGED " + (damage.event() == null ? "record" : damage.event()) + " in " +
+                    damage.file() + " at offset " + damage.offset() + (damage.journalIndex() < 0 ? "" : " (journal index 0x" +
+                    Long.toHexString(damage.journalIndex()) + ")") + ": " + damage.problem()));
             }
         }
         for (final String problem : report.indexProblems())
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("DAMAGED index: " + problem);
+                out.println("DAMAGED index: " + Terminal.escape(problem));
             }
         }
         final long problems = report.damagedCount() + report.indexProblems().size();
@@ -160,7 +160,14 @@ final class VerifyCommand implements Callable<Integer>
         {
             if (listed++ < MAX_LISTED)
             {
-                out.println("TAMPERED " + problem);
+                out.println("TAMPERED " + Terminal.escape(problem));
+            }
+        }
+        for (final String damaged : report.damaged())
+        {
+            if (listed++ < MAX_LISTED)
+            {
+                out.println("DAMAGED chain: " + Terminal.escape(damaged));
             }
         }
         out.println("chain: " + report.sealed() + " events match their seals, " + report.unsealed() + " not sealed yet");
@@ -171,6 +178,6 @@ final class VerifyCommand implements Callable<Integer>
                 out.println("head " + head.getKey() + " " + head.getValue());
             }
         }
-        return report.problems().size();
+        return report.problems().size() + report.damaged().size();
     }
 }

@@ -54,6 +54,21 @@ final class Cli
     static Process start(final List<String> properties, final java.util.Map<String, String> environment, final String... args)
         throws IOException
     {
+        final ProcessBuilder builder = new ProcessBuilder(command(properties, args));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /**
+     * @return the command line that runs {@code forkline args} in a child JVM, for a {@link ProcessBuilder} of one's own.
+     */
+    static List<String> command(final String... args)
+    {
+        return command(List.of(), args);
+    }
+
+    private static List<String> command(final List<String> properties, final String... args)
+    {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
@@ -63,9 +78,7 @@ final class Cli
         command.add(System.getProperty("java.class.path"));
         command.add(Forkline.class.getName());
         command.addAll(List.of(args));
-        final ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        return builder.start();
+        return command;
     }
 
     static BufferedReader stdout(final Process process)

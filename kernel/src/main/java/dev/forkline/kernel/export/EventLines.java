@@ -4,6 +4,9 @@ import dev.forkline.kernel.Event;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.EventView;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -14,7 +17,8 @@ import java.util.Base64;
  * <p>
  * {@code data} is the payload exactly as stored when it is one JSON value on one line; any other payload
  * (opaque bytes, or JSON with raw line breaks that would split the line) goes as {@code data_base64}, so that
- * nothing is lost. Redaction, when on, replaces secrets inside the JSON text; base64 payloads are left alone.
+ * nothing is lost. Redaction, when on, replaces secrets in the decoded strings of the JSON, and in a payload sent as
+ * {@code data_base64} that is text; opaque bytes are left alone.
  */
 final class EventLines
 {
@@ -59,25 +63,40 @@ final class EventLines
         {
             sink.putAscii(",\"flags\":").putAscii(Integer.toString(flags));
         }
-        byte[] payload = stored;
-        if (isOneLineJson(payload))
+        final long candidates = redactor.candidates(stored, 0, stored.length);
+        if (isOneLineJson(stored))
         {
-            if (redactor.mayContainSecret(payload, 0, payload.length))
-            {
-                final String text = new String(payload, StandardCharsets.UTF_8);
-                final String redacted = redactor.redact(text);
-                if (redacted != text)
-                {
-                    payload = redacted.getBytes(StandardCharsets.UTF_8);
-                }
-            }
-            sink.putAscii(",\"data\":").put(payload);
+            sink.putAscii(",\"data\":").put(redactor.redactJson(stored, candidates));
         }
         else
         {
-            sink.putAscii(",\"data_base64\":\"").put(base64.encode(payload)).put((byte)'"');
+            sink.putAscii(",\"data_base64\":\"").put(base64.encode(redactText(stored, candidates))).put((byte)'"');
         }
         sink.putAscii("}\n");
+    }
+
+    /**
+     * @return a payload that is not one line of JSON with its secrets replaced when it is text (JSON with line breaks
+     * in it, or any UTF-8); opaque bytes as they are.
+     */
+    private byte[] redactText(final byte[] payload, final long candidates)
+    {
+        if (candidates == 0)
+        {
+            return payload;
+        }
+        final String text;
+        try
+        {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            return payload;
+        }
+        final String redacted = TurnParser.isJson(text) ? redactor.redactJson(text, candidates) : redactor.redact(text, candidates);
+        return redacted == text ? payload : redacted.getBytes(StandardCharsets.UTF_8);
     }
 
     static String timestamp(final long nanos)

@@ -1,6 +1,7 @@
 package dev.forkline.kernel.export;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What an export wrote.
@@ -15,6 +16,10 @@ import java.util.List;
  * @param skippedSessions sessions that matched but gave no line.
  * @param skipped         the first {@link #MAX_SKIPPED_LISTED} of those, with the reason.
  * @param changes         what the lines changed to keep the rules of their format (none in {@code events}).
+ * @param redactionsByRule the redactions by the rule that found them (its id, as {@code docs/reliability.md} lists
+ *                         them), in the order of the rules; rules that found nothing are left out.
+ * @param damagedRecords  damaged records met in the journal; the sessions they belong to are skipped or incomplete, so
+ *                        the export lacks what they held.
  */
 public record ExportSummary(
     ExportFormat format,
@@ -26,7 +31,9 @@ public record ExportSummary(
     long filtered,
     long skippedSessions,
     List<SkippedSession> skipped,
-    ExportChanges changes)
+    ExportChanges changes,
+    Map<String, Long> redactionsByRule,
+    long damagedRecords)
 {
     /** How many skipped sessions the summary lists by name; the count covers all of them. */
     public static final int MAX_SKIPPED_LISTED = 100;
@@ -48,9 +55,21 @@ public record ExportSummary(
             out.append(", ").append(pairs).append(" preference pair").append(pairs == 1 ? "" : "s");
         }
         out.append(", ").append(bytes).append(" bytes, ").append(redactions).append(" redaction")
-            .append(redactions == 1 ? "" : "s").append(", from ").append(sessions).append(" session")
+            .append(redactions == 1 ? "" : "s");
+        if (!redactionsByRule.isEmpty())
+        {
+            final StringBuilder rules = new StringBuilder();
+            redactionsByRule.forEach((rule, count) -> rules.append(rules.length() == 0 ? "" : ", ").append(rule).append(' ')
+                .append(count));
+            out.append(" (").append(rules).append(')');
+        }
+        out.append(", from ").append(sessions).append(" session")
             .append(sessions == 1 ? "" : "s").append("; ").append(filtered).append(" filtered out, ")
             .append(skippedSessions).append(" skipped");
+        if (damagedRecords > 0)
+        {
+            out.append("; ").append(damagedRecords).append(" damaged record").append(damagedRecords == 1 ? "" : "s");
+        }
         if (changes.total() > 0)
         {
             out.append("; changed: ").append(changes);

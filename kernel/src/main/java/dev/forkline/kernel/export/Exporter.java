@@ -56,7 +56,8 @@ public final class Exporter
     private long sessions;
     private long examples;
     private long pairs;
-    private long redactions;
+    private final long[] redactions = new long[SecretRule.values().length];
+    private long damagedRecords;
     private ExportChanges changes = ExportChanges.NONE;
 
     /**
@@ -103,8 +104,11 @@ public final class Exporter
      *
      * @return what was written.
      * @throws IllegalArgumentException when the options name a session the store does not have.
-     * @throws ForklineException        {@code IO_ERROR} when writing fails; a damaged session is skipped instead,
-     *                                  and named in the summary.
+     * @throws ForklineException        {@code IO_ERROR} when writing fails; {@code CORRUPT_EVENT} when the
+     *                                  {@code events} format meets a damaged record (its output would not import
+     *                                  again). The other formats skip a session with a damaged record, name it in
+     *                                  the summary and count the damaged records met
+     *                                  ({@link ExportSummary#damagedRecords()}).
      */
     public ExportSummary export(final OutputStream out)
     {
@@ -123,8 +127,14 @@ public final class Exporter
             exportExamples(sink, wanted);
         }
         sink.flush();
-        return new ExportSummary(options.format(), examples, pairs, sink.bytes(), redactor.redactions() + redactions, sessions,
-            filtered, skippedCount, List.copyOf(skipped), changes);
+        redactor.addCountsTo(redactions);
+        long total = 0;
+        for (final long count : redactions)
+        {
+            total += count;
+        }
+        return new ExportSummary(options.format(), examples, pairs, sink.bytes(), total, sessions, filtered, skippedCount,
+            List.copyOf(skipped), changes, SecretRedactor.byRule(redactions), damagedRecords);
     }
 
     private Set<String> wantedSessions()
@@ -177,7 +187,8 @@ public final class Exporter
         final ArrayDeque<Future<SessionWriter.Result>> inFlight = new ArrayDeque<>();
         try
         {
-            new JournalSessions(store, maxBufferedBytes).run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
+            final JournalSessions journal = new JournalSessions(store, maxBufferedBytes);
+            journal.run(wanted, this::sessionStart, new JournalSessions.SessionHandler()
             {
                 @Override
                 public void session(final String session, final JsonNode start, final JournalSessions.SessionSource source)
@@ -200,6 +211,7 @@ public final class Exporter
             {
                 write(sink, inFlight.poll());
             }
+            damagedRecords = journal.damaged();
         }
         finally
         {
@@ -210,7 +222,7 @@ public final class Exporter
         }
         for (final SessionWriter created : writers)
         {
-            redactions += created.redactions();
+            created.redactor().addCountsTo(redactions);
         }
     }
 
@@ -318,8 +330,11 @@ public final class Exporter
             {
                 if (cursor.problem() != null)
                 {
-                    skip("journal@" + cursor.journalIndex(), "damaged record left out: " + cursor.problem());
-                    continue;
+                    // its event would be missing from the output, which would then not import again
+                    throw new ForklineException(ForklineException.Reason.CORRUPT_EVENT, "export stopped at a damaged record " +
+                        "in " + cursor.file() + " at offset " + cursor.fileOffset() + " (journal index 0x" +
+                        Long.toHexString(cursor.journalIndex()) + "): " + cursor.problem() + "; an events export must hold " +
+                        "every event to import again: 'forkline salvage' copies the sound events into a new store to export");
                 }
                 final EventView event = cursor.event();
                 final String session = event.session();

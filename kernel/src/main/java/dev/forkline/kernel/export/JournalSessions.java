@@ -85,6 +85,7 @@ final class JournalSessions
     private final long maxBufferedBytes;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private long buffered;
+    private long damaged;
 
     JournalSessions(final Store store, final long maxBufferedBytes)
     {
@@ -103,6 +104,7 @@ final class JournalSessions
             {
                 if (cursor.problem() != null)
                 {
+                    damaged++;
                     continue; // its session stays incomplete and is read by branch at the end, which reports it
                 }
                 final EventView view = cursor.event();
@@ -138,6 +140,14 @@ final class JournalSessions
         {
             finish(p, handler);
         }
+    }
+
+    /**
+     * @return the damaged records {@link #run} met: whatever session each belonged to is missing or incomplete.
+     */
+    long damaged()
+    {
+        return damaged;
     }
 
     private Pending open(final String session, final EventView view, final Set<String> wanted, final StartFilter filter)

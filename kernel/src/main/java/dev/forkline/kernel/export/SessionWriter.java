@@ -51,9 +51,9 @@ final class SessionWriter
         this.preference = new PreferencePairs(options.format(), renderer, tally, sink);
     }
 
-    long redactions()
+    SecretRedactor redactor()
     {
-        return redactor.redactions();
+        return redactor;
     }
 
     Result write(final String session, final JsonNode start, final JournalSessions.SessionSource source)
@@ -63,7 +63,7 @@ final class SessionWriter
         try
         {
             final SessionTree tree = source.read(parser);
-            final byte[] tools = renderer.tools(start.get("tools"));
+            final byte[] tools = renderer.tools(redacted(start.get("tools")));
             int examples = 0;
             int pairs = 0;
             if (options.format().isPreference())
@@ -100,6 +100,20 @@ final class SessionWriter
         {
             return Result.skipped(session, "session.start tools cannot be read: " + TurnParser.firstLine(ex.getMessage()));
         }
+    }
+
+    /**
+     * @return the {@code session.start} tools with the secrets in their strings (a default in a schema, say) replaced.
+     */
+    private JsonNode redacted(final JsonNode tools) throws IOException
+    {
+        if (tools == null || !redactor.enabled())
+        {
+            return tools;
+        }
+        final byte[] json = TurnParser.MAPPER.writeValueAsBytes(tools);
+        final byte[] redacted = redactor.redactJson(json, redactor.candidates(json, 0, json.length));
+        return redacted == json ? tools : TurnParser.MAPPER.readTree(redacted);
     }
 
     private List<Integer> selectBranches(final SessionTree tree)

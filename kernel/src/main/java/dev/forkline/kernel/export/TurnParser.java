@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * Parses event payloads into {@link Turn}s with Jackson's streaming parser, tolerant of missing optional fields
  * and of the shapes importers write (OpenAI-nested tool calls, arguments as objects, content as a list of parts).
- * Redacts secrets in every string it keeps.
+ * Redacts secrets in every string it keeps (JSON it keeps as text, such as tool call arguments, in its strings).
  * <p>
  * Its mapper writes the export's JSON: U+2028, U+2029 and U+0085, which JSON allows raw in a string but which
  * some JSON Lines readers take for line breaks, are escaped.
@@ -32,6 +32,7 @@ final class TurnParser
     }
 
     private final SecretRedactor redactor;
+    private long candidates;
     private boolean redactThis;
 
     TurnParser(final SecretRedactor redactor)
@@ -47,7 +48,8 @@ final class TurnParser
     String parse(final Turn turn)
     {
         final byte[] payload = turn.payload;
-        redactThis = redactor.mayContainSecret(payload, 0, payload.length);
+        candidates = redactor.candidates(payload, 0, payload.length);
+        redactThis = candidates != 0;
         try (JsonParser parser = FACTORY.createParser(payload))
         {
             if (parser.nextToken() != JsonToken.START_OBJECT)
@@ -233,17 +235,18 @@ final class TurnParser
         }
         if (token == JsonToken.VALUE_STRING)
         {
-            final String text = redact(parser.getText());
+            final String text = parser.getText();
             if (!isJson(text))
             {
-                return MAPPER.writeValueAsString(text);
+                return MAPPER.writeValueAsString(redact(text));
             }
+            final String redacted = redactJson(text);
             // kept as recorded, unless written raw (TRL) it would carry a raw line break character
-            return text.indexOf('\u2028') < 0 && text.indexOf('\u2029') < 0 && text.indexOf('\u0085') < 0 ? text :
-                MAPPER.writeValueAsString(MAPPER.readTree(text));
+            return redacted.indexOf('\u2028') < 0 && redacted.indexOf('\u2029') < 0 && redacted.indexOf('\u0085') < 0 ?
+                redacted : MAPPER.writeValueAsString(MAPPER.readTree(redacted));
         }
         final JsonNode node = MAPPER.readTree(parser);
-        return redact(MAPPER.writeValueAsString(node));
+        return redactJson(MAPPER.writeValueAsString(node));
     }
 
     private String text(final JsonParser parser) throws IOException
@@ -272,7 +275,7 @@ final class TurnParser
             }
             return redact(out.toString());
         }
-        return redact(node.isValueNode() ? node.asText() : MAPPER.writeValueAsString(node));
+        return node.isValueNode() ? redact(node.asText()) : redactJson(MAPPER.writeValueAsString(node));
     }
 
     private static String scalar(final JsonParser parser) throws IOException
@@ -288,7 +291,12 @@ final class TurnParser
 
     private String redact(final String text)
     {
-        return redactThis ? redactor.redact(text) : text;
+        return redactor.redact(text, candidates);
+    }
+
+    private String redactJson(final String json)
+    {
+        return redactor.redactJson(json, candidates);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.forkline.kernel.export;
 
+import dev.forkline.kernel.BranchWriter;
 import dev.forkline.kernel.EventKind;
 import dev.forkline.kernel.Store;
 import org.junit.jupiter.api.Test;
@@ -28,29 +29,61 @@ class ExportRedactionTest
             final SecretRedactor redactor = new SecretRedactor(true);
             final String text = "before " + secret + " after";
             final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            assertTrue(redactor.mayContainSecret(bytes, 0, bytes.length), secret);
-            assertEquals("before [REDACTED] after", redactor.redact(text), secret);
+            final long candidates = redactor.candidates(bytes, 0, bytes.length);
+            assertNotEquals(0, candidates, secret);
+            assertEquals("before [REDACTED] after", redactor.redact(text, candidates), secret);
 
-            final String json = FormatRules.MAPPER.writeValueAsString(java.util.Map.of("content", text));
-            final String redactedJson = redactor.redact(json);
+            final byte[] json = FormatRules.MAPPER.writeValueAsBytes(java.util.Map.of("content", text));
+            final byte[] redactedJson = redactor.redactJson(json, redactor.candidates(json, 0, json.length));
             assertEquals("before [REDACTED] after", FormatRules.MAPPER.readTree(redactedJson).get("content").asText(),
                 "raw JSON stays valid: " + secret);
             assertEquals(2, redactor.redactions());
         }
         final SecretRedactor redactor = new SecretRedactor(true);
-        assertEquals("Authorization: Bearer [REDACTED]", redactor.redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def"));
+        assertEquals("Authorization: Bearer [REDACTED]",
+            redactor.redact("Authorization: Bearer abcdefghijklmnop0123456789", SecretScan.ALL));
     }
 
     @Test
-    void leavesOrdinaryTextAlone()
+    void leavesOrdinaryTextAloneAndThePrefilterPassesOverIt()
     {
         final SecretRedactor redactor = new SecretRedactor(true);
         final String text = "ask-me about AKIA, a sk-short key, the bearer of news, and ghp_short";
-        assertSame(text, redactor.redact(text));
+        assertSame(text, redactor.redact(text, SecretScan.ALL));
         assertEquals(0, redactor.redactions());
-        final byte[] plain = "plain words with no trigger at all".getBytes(StandardCharsets.UTF_8);
-        assertFalse(redactor.mayContainSecret(plain, 0, plain.length));
-        assertFalse(new SecretRedactor(false).mayContainSecret("sk-".getBytes(StandardCharsets.UTF_8), 0, 3));
+        for (final String plain : List.of("plain words with no trigger at all",
+            "{\"content\":\"grep -rn handler src/app/config.py:12:    return self.value(\\\"json\\\")\\n\",\"tool_calls\":[]," +
+                "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":80},\"request_hash\":\"9f2c\"}",
+            "{\"content\":\"caf\\u00e9 and a line\\nbreak\",\"max_tokens\":4096}"))
+        {
+            final byte[] bytes = plain.getBytes(StandardCharsets.UTF_8);
+            assertEquals(0, redactor.candidates(bytes, 0, bytes.length), plain);
+        }
+        assertEquals(0, new SecretRedactor(false).candidates("sk-".getBytes(StandardCharsets.UTF_8), 0, 3));
+    }
+
+    @Test
+    void anEscapeInTheStoredJsonHidesNoSecretFromTheEventsExport(@TempDir final Path dir)
+    {
+        try (Store store = Store.open(dir))
+        {
+            final BranchWriter session = store.startSession("e");
+            session.append(EventKind.USER, "{\"content\":\"line\\nAKIAIOSFODNN7EXAMPLE\\tsk-abcdefghijklmnopqrstuvwxyz0123\"}");
+            session.append(EventKind.USER, "{\"content\":\"\\u0041KIAIOSFODNN7EXAMPLE\",\"pass\\u0077ord\":\"hunter22\"}");
+            session.append(EventKind.TOOL_RESULT, "{\n  \"content\": \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"\n}");
+            store.commit();
+            final ExportFixture.Output out = ExportFixture.export(store, new ExportOptions().format(ExportFormat.EVENTS));
+            final String text = out.text();
+            assertFalse(text.contains("AKIAIOSFODNN7EXAMPLE") || text.contains("IOSFODNN7EXAMPLE"), text);
+            assertFalse(text.contains("sk-abcdefghijklmnopqrstuvwxyz0123"), text);
+            assertFalse(text.contains("hunter22"), text);
+            final String base64 = out.lines().get(3).replaceAll(".*\"data_base64\":\"([^\"]*)\".*", "$1");
+            final String pretty = new String(java.util.Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+            assertTrue(pretty.startsWith("{\n  \"content\": \"[REDACTED]\""), "a payload with line breaks is redacted too: " + pretty);
+            assertEquals(java.util.Map.of("aws-access-key-id", 2L, "openai-api-key", 1L, "secret-assignment", 1L,
+                "github-token", 1L), out.summary().redactionsByRule());
+            FormatRules.checkAll(ExportFormat.EVENTS, out.lines());
+        }
     }
 
     @Test

@@ -1,31 +1,18 @@
 package dev.forkline.proxy;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.forkline.kernel.export.Secrets;
 
 /**
- * What the proxy does to a text before it is stored: secrets replaced by {@value #REDACTED}, and a text too long
- * for one event cut, with a note of how much was left out. Both are functions of the text alone, so a replay
- * that applies them to what its client sends compares like with like.
- * <p>
- * Design note: the rules are those of the kernel's export redaction (OpenAI-style {@code sk-} keys, AWS access
- * key ids, GitHub tokens, bearer tokens, PEM private keys), repeated here because the kernel does not offer its
- * redactor through its public API.
+ * What the proxy does to a text before it is stored: secrets replaced by {@value #REDACTED} (by the export's rules,
+ * {@link Secrets}), and a text too long for one event cut, with a note of how much was left out. Both are functions
+ * of the text alone, so a replay that applies them to what its client sends compares like with like.
  */
 final class StoredText
 {
-    static final String REDACTED = "[REDACTED]";
+    static final String REDACTED = Secrets.REPLACEMENT;
 
     /** The most UTF-8 bytes, JSON escapes included, one stored text takes, leaving room in an event for the rest. */
     static final int MAX_ENCODED_BYTES = 768 * 1024;
-
-    private static final Pattern SECRETS = Pattern.compile(
-        "-----BEGIN[A-Z ]{0,40}PRIVATE KEY-----[^\"]*?-----END[A-Z ]{0,40}PRIVATE KEY-----" +
-        "|\\bsk-[A-Za-z0-9_-]{20,}" +
-        "|\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b" +
-        "|\\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}" +
-        "|\\bgithub_pat_[A-Za-z0-9_]{22,}" +
-        "|(?<=\\b(?:[Bb]earer|BEARER)[ \\t]{1,4})[A-Za-z0-9._~+/-]{16,}=*");
 
     private StoredText()
     {
@@ -41,19 +28,7 @@ final class StoredText
 
     static String redact(final String text)
     {
-        if (!mayContainSecret(text))
-        {
-            return text;
-        }
-        final Matcher matcher = SECRETS.matcher(text);
-        return matcher.find() ? matcher.replaceAll(REDACTED) : text;
-    }
-
-    private static boolean mayContainSecret(final String text)
-    {
-        return text.contains("sk-") || text.contains("AKIA") || text.contains("ASIA") || text.contains("earer") ||
-            text.contains("EARER") || text.contains("-----BEGIN") || text.contains("github_pat_") || text.contains("ghp_") || text.contains("gho_") ||
-            text.contains("ghu_") || text.contains("ghs_") || text.contains("ghr_");
+        return Secrets.redact(text);
     }
 
     private static String fit(final String text)
