@@ -19,8 +19,9 @@ import java.util.Locale;
 
 /**
  * Converts between LangChain4j's {@link ChatResponse} and the kernel's {@link ModelTurn}. The turn's usage object
- * holds the token counts in OpenAI's names and LangChain4j's finish reason:
- * {@code {"prompt_tokens":…,"completion_tokens":…,"total_tokens":…,"finish_reason":"tool_execution"}}.
+ * holds the token counts in OpenAI's names ({@code {"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}}),
+ * its finish reason LangChain4j's, in lower case ({@code "tool_execution"}). Turns recorded before the finish
+ * reason had a field of its own keep it in the usage object, where it is still read.
  */
 final class Turns
 {
@@ -42,7 +43,9 @@ final class Turns
             }
         }
         final ChatResponseMetadata metadata = response.metadata();
-        return new ModelTurn(message.text(), calls, metadata.modelName(), usage(metadata.tokenUsage(), metadata.finishReason()));
+        final FinishReason finish = metadata.finishReason();
+        return new ModelTurn(message.text(), calls, metadata.modelName(), usage(metadata.tokenUsage()),
+            finish == null ? null : finish.name().toLowerCase(Locale.ROOT), null);
     }
 
     static ToolCall toolCall(final ToolExecutionRequest request)
@@ -65,15 +68,19 @@ final class Turns
         final AiMessage message = AiMessage.builder().text(turn.content()).toolExecutionRequests(requests).build();
         final JsonNode usage = parse(turn.usage());
         final ChatResponseMetadata.Builder<?> metadata = ChatResponseMetadata.builder().modelName(turn.model());
-        if (usage != null)
+        if (usage != null && (usage.has("prompt_tokens") || usage.has("completion_tokens") || usage.has("total_tokens")))
         {
             metadata.tokenUsage(new TokenUsage(integer(usage, "prompt_tokens"), integer(usage, "completion_tokens"),
                 integer(usage, "total_tokens")));
-            final JsonNode finish = usage.get("finish_reason");
-            if (finish != null && finish.isTextual())
-            {
-                metadata.finishReason(finishReason(finish.asText()));
-            }
+        }
+        final JsonNode oldFinish = usage == null ? null : usage.get("finish_reason");
+        if (turn.finishReason() != null)
+        {
+            metadata.finishReason(finishReason(turn.finishReason()));
+        }
+        else if (oldFinish != null && oldFinish.isTextual())
+        {
+            metadata.finishReason(finishReason(oldFinish.asText()));
         }
         else if (!requests.isEmpty())
         {
@@ -82,23 +89,16 @@ final class Turns
         return ChatResponse.builder().aiMessage(message).metadata(metadata.build()).build();
     }
 
-    private static String usage(final TokenUsage tokens, final FinishReason finish)
+    private static String usage(final TokenUsage tokens)
     {
-        if (tokens == null && finish == null)
+        if (tokens == null)
         {
             return null;
         }
         final ObjectNode usage = MAPPER.createObjectNode();
-        if (tokens != null)
-        {
-            usage.put("prompt_tokens", tokens.inputTokenCount());
-            usage.put("completion_tokens", tokens.outputTokenCount());
-            usage.put("total_tokens", tokens.totalTokenCount());
-        }
-        if (finish != null)
-        {
-            usage.put("finish_reason", finish.name().toLowerCase(Locale.ROOT));
-        }
+        usage.put("prompt_tokens", tokens.inputTokenCount());
+        usage.put("completion_tokens", tokens.outputTokenCount());
+        usage.put("total_tokens", tokens.totalTokenCount());
         return usage.toString();
     }
 

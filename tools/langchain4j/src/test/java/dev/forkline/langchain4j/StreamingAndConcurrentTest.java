@@ -43,7 +43,7 @@ class StreamingAndConcurrentTest
         {
             final String url;
             final ChatResponse live;
-            try (ModelTestServer server = ModelTestServer.start(Script.inOrder(Reply.text("Hello from the model"))))
+            try (ModelTestServer server = ModelTestServer.start(Script.inOrder(Reply.text("Hello from the model").finishReason("length"))))
             {
                 url = server.openAiBaseUrl();
                 try (ForklineSession session = ForklineSession.record(store, "plain"))
@@ -61,7 +61,8 @@ class StreamingAndConcurrentTest
                 assertEquals(live.metadata().tokenUsage().inputTokenCount(), again.metadata().tokenUsage().inputTokenCount());
                 assertEquals(live.metadata().tokenUsage().outputTokenCount(), again.metadata().tokenUsage().outputTokenCount());
                 assertEquals(live.metadata().tokenUsage().totalTokenCount(), again.metadata().tokenUsage().totalTokenCount());
-                assertEquals(FinishReason.STOP, again.metadata().finishReason());
+                assertEquals(FinishReason.LENGTH, live.metadata().finishReason());
+                assertEquals(FinishReason.LENGTH, again.metadata().finishReason(), "a turn cut at its token limit replays so");
                 assertEquals(ModelTestServer.MODEL, again.metadata().modelName());
             }
         }

@@ -19,9 +19,10 @@ import java.util.List;
 
 /**
  * Converts between Spring AI's {@link ChatResponse} and the kernel's {@link ModelTurn}, and joins the chunks of a
- * stream into one response. The turn's usage object holds the token counts in OpenAI's names and the finish
- * reason as Spring AI reports it: {@code {"prompt_tokens":…,"completion_tokens":…,"total_tokens":…,"finish_reason":"STOP"}}.
- * Only the first generation of a response is kept.
+ * stream into one response. The turn's usage object holds the token counts in OpenAI's names
+ * ({@code {"prompt_tokens":…,"completion_tokens":…,"total_tokens":…}}), its finish reason the one Spring AI reports
+ * ({@code "STOP"}). Turns recorded before the finish reason had a field of its own keep it in the usage object,
+ * where it is still read. Only the first generation of a response is kept.
  */
 final class SpringTurns
 {
@@ -55,12 +56,9 @@ final class SpringTurns
             usage.put("total_tokens", tokens.getTotalTokens());
         }
         final String finish = generation.getMetadata() == null ? null : generation.getMetadata().getFinishReason();
-        if (finish != null && !finish.isEmpty())
-        {
-            usage.put("finish_reason", finish);
-        }
         final String model = metadata.getModel() == null || metadata.getModel().isEmpty() ? null : metadata.getModel();
-        return new ModelTurn(message.getText(), calls, model, usage.isEmpty() ? null : usage.toString());
+        return new ModelTurn(message.getText(), calls, model, usage.isEmpty() ? null : usage.toString(),
+            finish == null || finish.isEmpty() ? null : finish, null);
     }
 
     static ChatResponse toResponse(final ModelTurn turn)
@@ -81,10 +79,14 @@ final class SpringTurns
         {
             metadata.usage(new DefaultUsage(integer(usage, "prompt_tokens"), integer(usage, "completion_tokens"),
                 integer(usage, "total_tokens")));
-            if (usage.path("finish_reason").isTextual())
-            {
-                generation.finishReason(usage.get("finish_reason").asText());
-            }
+        }
+        if (turn.finishReason() != null)
+        {
+            generation.finishReason(turn.finishReason());
+        }
+        else if (usage != null && usage.path("finish_reason").isTextual())
+        {
+            generation.finishReason(usage.get("finish_reason").asText());
         }
         final AssistantMessage message = AssistantMessage.builder().content(turn.content()).toolCalls(calls).build();
         return new ChatResponse(List.of(new Generation(message, generation.build())), metadata.build());
@@ -107,13 +109,14 @@ final class SpringTurns
                 end++;
             }
             final boolean last = end == text.length();
-            final ModelTurn piece = new ModelTurn(text.substring(start, end), List.of(), last ? turn.model() : null, last ? turn.usage() : null);
+            final ModelTurn piece = new ModelTurn(text.substring(start, end), List.of(), last ? turn.model() : null,
+                last ? turn.usage() : null, last ? turn.finishReason() : null, null);
             out.add(toResponse(piece));
             start = end;
         }
         if (out.isEmpty())
         {
-            out.add(toResponse(new ModelTurn(null, List.of(), turn.model(), turn.usage())));
+            out.add(toResponse(new ModelTurn(null, List.of(), turn.model(), turn.usage(), turn.finishReason(), null)));
         }
         return out;
     }
