@@ -8,7 +8,9 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #event()}. Also follows a branch that is still growing: {@link #next()} returns false at the
  * current end, and true again once more events have been appended.
  * <p>
- * Threading: a cursor belongs to the thread that opened it. Close it when done.
+ * Threading: one thread at a time; a cursor may move between threads when the hand-off is ordered (one thread's
+ * last call happens-before the next thread's first, as through a lock, a queue or {@code Future.get()}). Close it
+ * when done.
  * <pre>{@code
  * try (EventCursor cursor = store.read("task-42")) {
  *     while (cursor.next()) {
@@ -27,6 +29,7 @@ public final class EventCursor implements AutoCloseable
     private final long endStep;
     private DocumentContext current;
     private long nextStep;
+    private Thread reader;
 
     EventCursor(final Store store, final BranchState branch, final ExcerptTailer tailer, final BranchTable branches,
         final long fromStep, final long endStep)
@@ -47,6 +50,7 @@ public final class EventCursor implements AutoCloseable
      */
     public boolean next()
     {
+        claim();
         release();
         final long step = nextStep;
         if (step >= endStep)
@@ -125,6 +129,20 @@ public final class EventCursor implements AutoCloseable
             "corrupt event " + branch.name + "@" + step + where + ": " + problem);
     }
 
+    /**
+     * Chronicle's tailer checks that it is used by the thread that first used it; a cursor moves between threads
+     * (the caller orders the hand-off), so the check starts over on each new thread. Within a thread it stays on.
+     */
+    private void claim()
+    {
+        final Thread thread = Thread.currentThread();
+        if (thread != reader)
+        {
+            tailer.singleThreadedCheckReset();
+            reader = thread;
+        }
+    }
+
     private void release()
     {
         if (current != null)
@@ -137,6 +155,7 @@ public final class EventCursor implements AutoCloseable
     @Override
     public void close()
     {
+        claim();
         release();
         tailer.close();
     }

@@ -30,7 +30,9 @@ import java.util.function.UnaryOperator;
  * Every value a call returns live comes back bit for bit on replay (see {@code docs/replay.md}). Events the
  * recorder does not write (outcomes, annotations) are appended as typed events: {@link Outcome}, {@link Annotation}.
  * <p>
- * Threading: a recorder belongs to one agent thread. Close it when done (a replay holds a cursor).
+ * Threading: one thread at a time; a recorder may move between threads. A call must happen-before the next call
+ * made on another thread (a lock, a queue, {@code Future.get()}, a reactive stream's serial signals); a replay's
+ * cursor follows the recorder from thread to thread. Close it when done (a replay holds a cursor).
  */
 public interface Recorder extends AutoCloseable
 {

@@ -1,17 +1,21 @@
 package dev.forkline.junit;
 
+import dev.forkline.kernel.replay.Divergence;
 import dev.forkline.kernel.replay.DivergenceException;
 import org.opentest4j.AssertionFailedError;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Turns a replay's {@link DivergenceException} into a test failure that says where the agent left its
- * recording, what kind of change that is, and what was expected and what came. The kind of change is read from
- * the exception's excerpts (each starts with an event kind); this is the one place to change when the kernel's
- * exception names the kind itself.
+ * recording, what kind of change that is, and what was expected and what came. The kind of change is the kernel's
+ * ({@link DivergenceException#change()}, with the parts of a model request that differ); the excerpts only give
+ * its details, such as the tool that came where another was recorded.
  */
 final class Divergences
 {
@@ -43,7 +47,7 @@ final class Divergences
     static AssertionFailedError failure(final DivergenceException ex, final Path file, final String test)
     {
         final String message = "the agent diverged from its recording at step " + ex.step() + " of session '" + ex.branch() +
-            "': " + kindOfChange(ex.recorded(), ex.came()) + "\n" +
+            "': " + kindOfChange(ex) + "\n" +
             "  recording: " + file + "\n" +
             "  expected:  " + ex.recorded() + "\n" +
             "  actual:    " + ex.came() + "\n" +
@@ -52,53 +56,60 @@ final class Divergences
         return failure;
     }
 
-    static String kindOfChange(final String recorded, final String came)
+    /**
+     * @return the kind of change the kernel detected, in the words of a test failure; the excerpts give its details
+     * (the tool or kind that came instead).
+     */
+    static String kindOfChange(final DivergenceException ex)
     {
-        if (recorded.startsWith("end of branch"))
-        {
-            return "one call more than was recorded";
-        }
-        if (came.startsWith("no more calls"))
-        {
-            return "fewer calls than were recorded (the agent stopped here)";
-        }
+        final String recorded = ex.recorded();
+        final String came = ex.came();
         final String recordedKind = firstWord(recorded);
         final String cameKind = firstWord(came);
-        if (recordedKind.equals("session.end") && !cameKind.equals("session.end"))
+        switch (ex.change())
         {
-            return "one call more than was recorded (a " + cameKind + " after the recorded end)";
-        }
-        if (cameKind.equals("session.end") && !recordedKind.equals("session.end"))
-        {
-            return "fewer calls than were recorded (the agent ended where a " + recordedKind + " was recorded)";
-        }
-        if (!recordedKind.equals(cameKind))
-        {
-            return "another kind of call (" + cameKind + " where " + recordedKind + " was recorded)";
-        }
-        switch (cameKind)
-        {
-            case "model.response":
-                return "another model request (messages, tools or parameters changed)";
-            case "tool.result":
-            case "effect":
+            case EXTRA_CALL:
+                return recordedKind.equals("session.end") ?
+                    "one call more than was recorded (a " + cameKind + " after the recorded end)" :
+                    "one call more than was recorded";
+            case MISSING_CALL:
+                return cameKind.equals("session.end") ?
+                    "fewer calls than were recorded (the agent ended where a " + recordedKind + " was recorded)" :
+                    "fewer calls than were recorded (the agent stopped here)";
+            case KIND:
+                return "another kind of call (" + cameKind + " where " + recordedKind + " was recorded)";
+            case REQUEST:
+                return "another model request (" + requestParts(ex.requestParts()) + " changed)";
+            case NAME:
                 final Matcher name = RECORDED_NAME.matcher(recorded);
-                final String recordedName = name.find() ? name.group(1) : null;
-                final String cameName = secondWord(came);
-                if (recordedName != null && !recordedName.equals(cameName))
-                {
-                    return "another " + (cameKind.equals("effect") ? "effect" : "tool") + " (" + cameName + " where " +
-                        recordedName + " was recorded)";
-                }
-                return "other arguments for " + cameName;
-            case "user":
-            case "system":
+                return "another " + (cameKind.equals("effect") ? "effect" : "tool") + " (" + secondWord(came) +
+                    (name.find() ? " where " + name.group(1) + " was recorded)" : ")");
+            case ARGUMENTS:
+                return "other arguments for " + secondWord(came);
+            case CONTENT:
                 return "another " + cameKind + " message";
-            case "session.end":
+            case STATUS:
                 return "another end status";
             default:
-                return "another " + cameKind;
+                return ex.divergence().describe();
         }
+    }
+
+    private static String requestParts(final Set<Divergence.RequestPart> parts)
+    {
+        if (parts.isEmpty())
+        {
+            return "messages, tools or parameters";
+        }
+        final StringJoiner names = new StringJoiner(", ");
+        for (final Divergence.RequestPart part : Divergence.RequestPart.values())
+        {
+            if (parts.contains(part))
+            {
+                names.add(part.name().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names.toString();
     }
 
     private static String firstWord(final String text)

@@ -1,5 +1,8 @@
 package dev.forkline.junit;
 
+import dev.forkline.kernel.replay.Divergence;
+import dev.forkline.kernel.replay.DivergenceException;
+
 import dev.forkline.testkit.ModelTestServer;
 import dev.forkline.testkit.Reply;
 import dev.forkline.testkit.Script;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -191,17 +195,37 @@ class ForklineExtensionTest
         assertTrue(message.contains(file + ":2: step 2 of agent should be 1"), message);
     }
 
+    private static String kind(final Divergence.Change change, final Set<Divergence.RequestPart> parts, final String recorded,
+        final String came)
+    {
+        return Divergences.kindOfChange(new DivergenceException(new Divergence("agent", 3, change, parts, recorded, came, null)));
+    }
+
     @Test
     void theDivergenceKindNamesAnotherToolOrOtherArguments()
     {
-        assertEquals("another tool (sub where add was recorded)", Divergences.kindOfChange(
+        assertEquals("another tool (sub where add was recorded)", kind(Divergence.Change.NAME, Set.of(),
             "tool.result {\"tool_call_id\":\"c1\",\"name\":\"add\",\"content\":\"5\"}", "tool.result sub {\"a\":1} (request sha256:…)"));
-        assertEquals("other arguments for add", Divergences.kindOfChange(
+        assertEquals("other arguments for add", kind(Divergence.Change.ARGUMENTS, Set.of(),
             "tool.result {\"tool_call_id\":\"c1\",\"name\":\"add\",\"content\":\"5\"}", "tool.result add {\"a\":1} (request sha256:…)"));
         assertEquals("another kind of call (clock where model.response was recorded)",
-            Divergences.kindOfChange("model.response {\"content\":null}", "clock"));
-        assertEquals("one call more than was recorded", Divergences.kindOfChange("end of branch (7 steps)", "clock"));
-        assertEquals("another model request (messages, tools or parameters changed)",
-            Divergences.kindOfChange("model.response {\"content\":null}", "model.response {\"messages\":[]} (request sha256:…)"));
+            kind(Divergence.Change.KIND, Set.of(), "model.response {\"content\":null}", "clock"));
+        assertEquals("one call more than was recorded", kind(Divergence.Change.EXTRA_CALL, Set.of(), "end of branch (7 steps)", "clock"));
+        assertEquals("another model request (messages, tools or parameters changed)", kind(Divergence.Change.REQUEST, Set.of(),
+            "model.response {\"content\":null}", "model.response {\"messages\":[]} (request sha256:…)"));
+    }
+
+    @Test
+    void theDivergenceKindIsTheKernelsAndNamesTheRequestPartsThatChanged()
+    {
+        assertEquals("another model request (messages, parameters changed)", kind(Divergence.Change.REQUEST,
+            Set.of(Divergence.RequestPart.PARAMETERS, Divergence.RequestPart.MESSAGES), "model.response {}", "model.response {}"));
+        assertEquals("another model request (tools changed)", kind(Divergence.Change.REQUEST,
+            Set.of(Divergence.RequestPart.TOOLS), "model.response {}", "model.response {}"));
+        assertEquals("another end status", kind(Divergence.Change.STATUS, Set.of(), "session.end {\"status\":\"done\"}",
+            "session.end failed"));
+        assertEquals("another user message", kind(Divergence.Change.CONTENT, Set.of(), "user {\"content\":\"a\"}", "user b"));
+        assertEquals("fewer calls than were recorded (the agent ended where a tool.result was recorded)",
+            kind(Divergence.Change.MISSING_CALL, Set.of(), "tool.result {}", "session.end done"));
     }
 }

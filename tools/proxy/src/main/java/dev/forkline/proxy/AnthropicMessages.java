@@ -131,7 +131,7 @@ final class AnthropicMessages implements Protocol
         final Message message = assistant(content);
         final JsonNode usage = response.get("usage");
         return new ModelTurn(message.content(), message.toolCalls(), ProxyJson.text(response, "model"),
-            usage == null || usage.isNull() ? null : ProxyJson.write(usage));
+            usage == null || usage.isNull() ? null : ProxyJson.write(usage), ProxyJson.text(response, "stop_reason"), null);
     }
 
     @Override
@@ -244,8 +244,15 @@ final class AnthropicMessages implements Protocol
      * Design note: the kernel's model turn keeps no stop reason, so a served one is derived from the turn, and a
      * response cut at {@code max_tokens} replays as {@code end_turn}.
      */
+    /**
+     * @return the recorded stop reason; for a turn recorded without one, derived from the turn.
+     */
     private static String stopReason(final ModelTurn turn)
     {
+        if (turn.finishReason() != null)
+        {
+            return turn.finishReason();
+        }
         return turn.hasToolCalls() ? "tool_use" : "end_turn";
     }
 
@@ -304,6 +311,7 @@ final class AnthropicMessages implements Protocol
         private final List<Object[]> blocks = new ArrayList<>();
         private ObjectNode usage;
         private String model;
+        private String stopReason;
         private String error;
         private boolean done;
 
@@ -371,6 +379,10 @@ final class AnthropicMessages implements Protocol
                 }
                 case "message_delta" ->
                 {
+                    if (node.path("delta").path("stop_reason").isTextual())
+                    {
+                        stopReason = node.get("delta").get("stop_reason").asText();
+                    }
                     if (node.path("usage").isObject())
                     {
                         if (usage == null)
@@ -418,7 +430,7 @@ final class AnthropicMessages implements Protocol
                 }
             }
             return new ModelTurn(content.length() == 0 ? null : content.toString(), calls, model,
-                usage == null ? null : ProxyJson.write(usage));
+                usage == null ? null : ProxyJson.write(usage), stopReason, null);
         }
 
         @Override

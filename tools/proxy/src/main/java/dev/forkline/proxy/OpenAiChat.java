@@ -100,7 +100,8 @@ final class OpenAiChat implements Protocol
         }
         final JsonNode usage = response.get("usage");
         return new ModelTurn(ProxyJson.textParts(message.get("content")), calls, ProxyJson.text(response, "model"),
-            usage == null || usage.isNull() ? null : ProxyJson.write(usage));
+            usage == null || usage.isNull() ? null : ProxyJson.write(usage),
+            ProxyJson.text(response.path("choices").path(0), "finish_reason"), null);
     }
 
     @Override
@@ -199,11 +200,14 @@ final class OpenAiChat implements Protocol
     }
 
     /**
-     * Design note: the kernel's model turn keeps no finish reason, so a served one is derived from the turn, and a
-     * response cut at its length limit replays as {@code stop}.
+     * @return the recorded finish reason; for a turn recorded without one, derived from the turn.
      */
     private static String finishReason(final ModelTurn turn)
     {
+        if (turn.finishReason() != null)
+        {
+            return turn.finishReason();
+        }
         return turn.hasToolCalls() ? "tool_calls" : "stop";
     }
 
@@ -258,6 +262,7 @@ final class OpenAiChat implements Protocol
         private final List<String[]> calls = new ArrayList<>();
         private String model;
         private String usage;
+        private String finishReason;
         private String error;
         private boolean done;
         private boolean anyContent;
@@ -294,7 +299,12 @@ final class OpenAiChat implements Protocol
             {
                 usage = ProxyJson.write(usageNode);
             }
-            final JsonNode delta = chunk.path("choices").path(0).path("delta");
+            final JsonNode choice = chunk.path("choices").path(0);
+            if (choice.path("finish_reason").isTextual())
+            {
+                finishReason = choice.get("finish_reason").asText();
+            }
+            final JsonNode delta = choice.path("delta");
             if (delta.path("content").isTextual())
             {
                 content.append(delta.get("content").asText());
@@ -342,7 +352,7 @@ final class OpenAiChat implements Protocol
             {
                 toolCalls.add(new ToolCall(call[0], call[1], call[2]));
             }
-            return new ModelTurn(anyContent ? content.toString() : null, toolCalls, model, usage);
+            return new ModelTurn(anyContent ? content.toString() : null, toolCalls, model, usage, finishReason, null);
         }
 
         @Override

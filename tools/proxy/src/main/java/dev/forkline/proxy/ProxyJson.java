@@ -1,9 +1,10 @@
 package dev.forkline.proxy;
 
+import dev.forkline.kernel.replay.RequestHash;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -17,7 +18,6 @@ final class ProxyJson
 {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper SORTED = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private ProxyJson()
     {
@@ -77,7 +77,8 @@ final class ProxyJson
 
     /**
      * @return {@code text} with object keys sorted and no whitespace when it is JSON, else {@code text} itself: tool
-     * call arguments that two clients serialize differently compare equal.
+     * call arguments that two clients serialize differently compare equal. The form is the kernel's canonical JSON
+     * ({@link RequestHash#canonical}): numbers keep every digit, as the request hash does.
      */
     static String canonicalOrSelf(final String text)
     {
@@ -92,10 +93,9 @@ final class ProxyJson
         }
         try
         {
-            final Object tree = SORTED.readValue(text, Object.class);
-            return SORTED.writeValueAsString(tree);
+            return RequestHash.canonical(text);
         }
-        catch (final IOException ex)
+        catch (final IllegalArgumentException ex)
         {
             return text;
         }

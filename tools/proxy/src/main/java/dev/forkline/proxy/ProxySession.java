@@ -307,7 +307,8 @@ final class ProxySession
         {
             calls.add(new ToolCall(call.id(), call.name(), StoredText.redact(call.arguments())));
         }
-        return new ModelTurn(StoredText.of(turn.content()), calls, turn.model(), turn.usage());
+        return new ModelTurn(StoredText.of(turn.content()), calls, turn.model(), turn.usage(), turn.finishReason(),
+            turn.tokens());
     }
 
     private static String assistantJson(final Message message)

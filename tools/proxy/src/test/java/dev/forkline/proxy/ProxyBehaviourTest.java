@@ -7,6 +7,8 @@ import dev.forkline.testkit.ModelTestServer;
 import dev.forkline.testkit.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -89,6 +91,37 @@ class ProxyBehaviourTest
             assertEquals(200, retried.statusCode(), retried.body());
             assertTrue(retried.body().contains("Hello."), retried.body());
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"openai", "anthropic"})
+    void aTurnCutAtItsTokenLimitReplaysWithTheFinishReasonItWasRecordedWith(final String protocol) throws Exception
+    {
+        final boolean openAi = "openai".equals(protocol);
+        final String body = openAi ? chat("Hi") :
+            "{\"model\":\"forkline-test-1\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        final String expected = openAi ? "\"finish_reason\":\"length\"" : "\"stop_reason\":\"max_tokens\"";
+        try (ModelTestServer upstream = ModelTestServer.start(request -> Reply.text("Once upon a").finishReason("length"));
+             ProxyRun run = ProxyRun.record(dir, openAi ? upstream.openAiBaseUrl() : upstream.anthropicBaseUrl()))
+        {
+            final HttpResponse<String> recorded = post(path(run, openAi), body);
+            assertTrue(recorded.body().contains(expected), recorded.body());
+        }
+        try (ProxyRun replay = ProxyRun.replay(dir))
+        {
+            final HttpResponse<String> whole = post(path(replay, openAi), body);
+            assertTrue(whole.body().contains(expected), "whole: " + whole.body());
+        }
+        try (ProxyRun replay = ProxyRun.replay(dir))
+        {
+            final HttpResponse<String> streamed = post(path(replay, openAi), body.replace("{\"model\"", "{\"stream\":true,\"model\""));
+            assertTrue(streamed.body().contains(expected), "streamed: " + streamed.body());
+        }
+    }
+
+    private static String path(final ProxyRun run, final boolean openAi)
+    {
+        return openAi ? run.openAiBase() + "/chat/completions" : run.anthropicBase() + "/v1/messages";
     }
 
     @Test
