@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class TemporaryFilesTest
 {
-    private static final int ROUNDS = Integer.getInteger("forkline.temp.rounds", 1);
+    private static final int ROUNDS = Integer.getInteger("forkline.temp.rounds", 5);
     private static final int MAX_ATTEMPTS = 10;
 
     @TempDir
