@@ -771,17 +771,11 @@ public final class Store implements AutoCloseable
                 // every append that saw the store open has put its event in the ring before the stop.
                 for (final BranchState branch : branches.all())
                 {
-                    synchronized (branch)
-                    {
-                        branch.nextStep += 0;
-                    }
+                    branch.awaitAppendInProgress();
                 }
                 for (final BranchState branch : branches.pendingBranches())
                 {
-                    synchronized (branch)
-                    {
-                        branch.nextStep += 0;
-                    }
+                    branch.awaitAppendInProgress();
                 }
                 final Batch batch;
                 synchronized (batchLock)
