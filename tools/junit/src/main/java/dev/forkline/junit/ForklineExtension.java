@@ -2,6 +2,7 @@ package dev.forkline.junit;
 
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.replay.DivergenceException;
+import dev.forkline.kernel.replay.Recorder;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -118,7 +119,7 @@ public final class ForklineExtension implements BeforeEachCallback, AfterEachCal
         {
             final List<AssertionFailedError> problems = new ArrayList<>();
             final List<String> sessions = state.recording().sessions();
-            final List<TestRecorder> recorders = state.recording().recorders();
+            final List<Recorder> recorders = state.recording().recorders();
             for (int i = 0; i < recorders.size(); i++)
             {
                 try
@@ -131,7 +132,6 @@ public final class ForklineExtension implements BeforeEachCallback, AfterEachCal
                 }
                 catch (final RuntimeException ex)
                 {
-                    // a replay read on another thread cannot be checked from this one
                     problems.add(new AssertionFailedError("session '" + sessions.get(i) + "' of " + state.test() +
                         " was not ended: its agent made fewer calls than were recorded, or did not call end(status) (" +
                         ex.getMessage() + ")", ex));

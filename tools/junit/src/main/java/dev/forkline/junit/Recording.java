@@ -3,6 +3,7 @@ package dev.forkline.junit;
 import dev.forkline.kernel.Store;
 import dev.forkline.kernel.replay.DivergencePolicy;
 import dev.forkline.kernel.replay.Recorder;
+import dev.forkline.kernel.replay.SessionStart;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Set;
  * of the test records into (or replays) a session of its own name; {@link #recorder()} is the session
  * {@value #DEFAULT_SESSION}.
  * <p>
- * Threading: get the recorders on any thread; each recorder belongs to one agent thread (see {@link Recorder}).
+ * Threading: get the recorders on any thread; each recorder serves one agent, one thread at a time (see {@link Recorder}).
  */
 public final class Recording
 {
@@ -28,7 +29,7 @@ public final class Recording
     private final boolean recording;
     private final String test;
     private final Set<String> recorded;
-    private final Map<String, TestRecorder> recorders = new LinkedHashMap<>();
+    private final Map<String, Recorder> recorders = new LinkedHashMap<>();
 
     Recording(final Store store, final Path file, final boolean recording, final String test, final Set<String> recorded)
     {
@@ -49,8 +50,8 @@ public final class Recording
 
     /**
      * @param session the agent's session id ({@code [A-Za-z0-9._:-]{1,128}}); the same id gives the same recorder.
-     * @return a live recorder when recording; else a replay of that session of the recording. It closes itself
-     * when the agent calls {@code end(status)}.
+     * @return a live recorder when recording; else a replay of that session of the recording. The extension closes
+     * it after the test (a replay may be used on any thread, one at a time; see {@link Recorder}).
      * @throws org.opentest4j.AssertionFailedError on replay, when the recording has no such session.
      */
     public synchronized Recorder recorder(final String session)
@@ -60,10 +61,10 @@ public final class Recording
         {
             return existing;
         }
-        final TestRecorder recorder;
+        final Recorder recorder;
         if (recording)
         {
-            recorder = new TestRecorder(Recorder.live(store.startSession(session, "{\"agent\":\"junit\",\"tags\":{\"test\":\"" + test + "\"}}")));
+            recorder = Recorder.live(store.startSession(session, SessionStart.of("junit").withTag("test", test)));
         }
         else
         {
@@ -72,7 +73,7 @@ public final class Recording
                 throw new org.opentest4j.AssertionFailedError("the recording " + file + " has no session '" + session +
                     "' (it has: " + String.join(", ", recorded) + "); " + RecordingFiles.howToRecord(test));
             }
-            recorder = new TestRecorder(Recorder.replay(store, session, DivergencePolicy.FAIL));
+            recorder = Recorder.replay(store, session, DivergencePolicy.FAIL);
         }
         recorders.put(session, recorder);
         return recorder;
@@ -108,7 +109,7 @@ public final class Recording
         return new ArrayList<>(recorders.keySet());
     }
 
-    synchronized List<TestRecorder> recorders()
+    synchronized List<Recorder> recorders()
     {
         return new ArrayList<>(recorders.values());
     }
